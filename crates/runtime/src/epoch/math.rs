@@ -1,0 +1,1171 @@
+//! The vector and matrix arithmetic of the reference epoch (`epoch/math.rs` in subtensor).
+//!
+//! Every function keeps the reference's observable behaviour, including what it does with
+//! inputs of unexpected shape (a mask shorter than its vector masks the tail, an empty mask
+//! masks nothing, rows beyond a vector are skipped, ...), because the chain's stored results
+//! depend on it (yuma spec §1, §13). Rounding follows substrate-fixed: products floor,
+//! quotients truncate, `safe_div` is zero on a zero divisor or overflow, and plain sums wrap
+//! (the reference sums with `Iterator::sum`, which wraps in its release build).
+//!
+//! The implementations are our own and avoid the reference's quadratic scratch allocations
+//! where that cannot change a result (weighted median per column, sparse EMA); the names match
+//! the reference so the conformance vectors map onto them one to one.
+//!
+//! No function here panics, whatever the input.
+
+use agora_primitives::fixed::{wrapping_sum32, wrapping_sum64};
+use agora_primitives::{I32F32, I64F64, SafeDiv};
+
+pub use agora_primitives::fixed::{
+    fixed_proportion_to_u16, fixed_to_fixed_u16_proportion, fixed_to_u16, fixed_to_u64,
+    fixed32_to_fixed64, fixed64_to_fixed32, fixed64_to_u64, u16_proportion_to_fixed, u16_to_fixed,
+};
+
+/// A sparse matrix: one row per uid, each a list of `(column, value)` in stored order.
+pub type SparseMatrix = Vec<Vec<(u16, I32F32)>>;
+
+const ZERO: I32F32 = I32F32::from_bits(0);
+const ONE: I32F32 = I32F32::from_bits(1 << 32);
+const HALF: I32F32 = I32F32::from_bits(1 << 31);
+
+#[inline]
+fn get_or_zero(v: &[I32F32], i: usize) -> I32F32 {
+    v.get(i).copied().unwrap_or(ZERO)
+}
+
+/// I64F64 vector → I32F32, truncating each element.
+pub fn vec_fixed64_to_fixed32(vec: &[I64F64]) -> Vec<I32F32> {
+    vec.iter().map(|&x| fixed64_to_fixed32(x)).collect()
+}
+
+/// I32F32 shares → stored u16 proportions.
+pub fn vec_fixed_proportions_to_u16(vec: &[I32F32]) -> Vec<u16> {
+    vec.iter().map(|&x| fixed_proportion_to_u16(x)).collect()
+}
+
+/// Rounds to nearest, ties away from zero, wrapping on overflow as the reference's release
+/// build does (`I32F32::round`).
+#[inline]
+fn round_wrapping(x: I32F32) -> I32F32 {
+    let bits = x.to_bits();
+    let frac_mask: i64 = (1 << 32) - 1;
+    let floor = bits & !frac_mask;
+    let frac = bits & frac_mask;
+    let rounded = if bits >= 0 {
+        if frac >= (1 << 31) { floor.wrapping_add(1 << 32) } else { floor }
+    } else if frac > (1 << 31) {
+        floor.wrapping_add(1 << 32)
+    } else {
+        floor
+    };
+    I32F32::from_bits(rounded)
+}
+
+/// Scales a vector so its maximum becomes 65535 and converts it to u16 (rounding), as
+/// `set_weights` stores weights (yuma spec §10).
+pub fn vec_max_upscale_to_u16(vec: &[I32F32]) -> Vec<u16> {
+    let u16_max = agora_primitives::fixed::U16_MAX_FIXED;
+    let threshold = I32F32::from_bits(32_768i64 << 32);
+    let Some(&max_value) = vec.iter().max() else {
+        return Vec::new();
+    };
+    if max_value == ZERO {
+        return vec.iter().map(|e| e.saturating_mul(u16_max).saturating_to_num::<u16>()).collect();
+    }
+    if max_value > threshold {
+        let scale = u16_max.safe_div(max_value);
+        return vec
+            .iter()
+            .map(|e| round_wrapping(e.saturating_mul(scale)).saturating_to_num::<u16>())
+            .collect();
+    }
+    vec.iter()
+        .map(|e| round_wrapping(e.saturating_mul(u16_max).safe_div(max_value)).saturating_to_num::<u16>())
+        .collect()
+}
+
+/// [`vec_max_upscale_to_u16`] of u16 input.
+pub fn vec_u16_max_upscale_to_u16(vec: &[u16]) -> Vec<u16> {
+    let fixed: Vec<I32F32> = vec.iter().map(|&e| u16_to_fixed(e)).collect();
+    vec_max_upscale_to_u16(&fixed)
+}
+
+/// Whether the normalised maximum of `vec` is at most `max_limit / 65535`.
+pub fn check_vec_max_limited(vec: &[u16], max_limit: u16) -> bool {
+    let limit = u16_proportion_to_fixed(max_limit);
+    let mut fixed: Vec<I32F32> = vec.iter().map(|&e| u16_to_fixed(e)).collect();
+    inplace_normalize(&mut fixed);
+    fixed.iter().max().is_none_or(|&m| m <= limit)
+}
+
+/// Plain (wrapping) sum.
+pub fn sum(x: &[I32F32]) -> I32F32 {
+    wrapping_sum32(x)
+}
+
+/// Sum that returns `None` on overflow and `Some(0)` for an empty slice.
+pub fn checked_sum<T: CheckedAddition>(x: &[T]) -> Option<T> {
+    let mut iter = x.iter();
+    let Some(&first) = iter.next() else {
+        return Some(T::zero());
+    };
+    let mut acc = first;
+    for &v in iter {
+        acc = acc.checked_addition(v)?;
+    }
+    Some(acc)
+}
+
+/// Types [`checked_sum`] works on.
+pub trait CheckedAddition: Copy {
+    /// The additive identity.
+    fn zero() -> Self;
+    /// `self + rhs`, or `None` on overflow.
+    fn checked_addition(self, rhs: Self) -> Option<Self>;
+}
+
+macro_rules! checked_addition_int {
+    ($($t:ty),*) => {$(
+        impl CheckedAddition for $t {
+            fn zero() -> Self { 0 }
+            fn checked_addition(self, rhs: Self) -> Option<Self> { self.checked_add(rhs) }
+        }
+    )*};
+}
+checked_addition_int!(u16, u32, u64, u128, i16, i32, i64, i128);
+
+impl CheckedAddition for I32F32 {
+    fn zero() -> Self {
+        ZERO
+    }
+    fn checked_addition(self, rhs: Self) -> Option<Self> {
+        self.checked_add(rhs)
+    }
+}
+
+/// Whether the (wrapping) sum of the vector is zero.
+pub fn is_zero(vector: &[I32F32]) -> bool {
+    sum(vector) == ZERO
+}
+
+/// The reference's `exp` (substrate-fixed `transcendental::exp`, I32F32 → I32F32): a fixed
+/// 30-term Taylor series, `exp(1)` taken from a 23-bit constant, negative inputs inverted.
+/// Returns `None` where the reference returns an error (overflow). Yuma spec §1.2.
+pub fn exp_taylor(x: I32F32) -> Option<I32F32> {
+    const FRAC: u32 = 32;
+    // E with 23 fractional bits, widened to 32 (yuma spec §1.2).
+    const E_BITS: i64 = 22_802_600 << 9;
+    let bits = x.to_bits();
+    if bits == 0 {
+        return Some(ONE);
+    }
+    if bits == 1 << FRAC {
+        return Some(I32F32::from_bits(E_BITS));
+    }
+    let negative = bits < 0;
+    let operand = if negative { bits.checked_neg()? } else { bits };
+    let mut result = operand.checked_add(1 << FRAC)?;
+    let mut term = operand;
+    for i in 2..i64::from(FRAC) {
+        // term × operand, floored, must fit in i64.
+        let product = (i128::from(term) * i128::from(operand)) >> FRAC;
+        term = i64::try_from(product).ok()?;
+        // (term << 32) / (i << 32) truncates exactly like term / i.
+        term /= i;
+        result = result.checked_add(term)?;
+    }
+    if negative {
+        // 1 / result, truncating; `result` is at least 1 here so the quotient fits.
+        let quotient = (1i128 << (2 * FRAC)).checked_div(i128::from(result))?;
+        return i64::try_from(quotient).ok().map(I32F32::from_bits);
+    }
+    Some(I32F32::from_bits(result))
+}
+
+/// `exp` with the input clamped to [-20, 20]; an overflow gives 0 for a non-positive input and
+/// `I32F32::MAX` otherwise (reference `exp_safe`).
+pub fn exp_safe(input: I32F32) -> I32F32 {
+    let lo = I32F32::from_bits(-20i64 << 32);
+    let hi = I32F32::from_bits(20i64 << 32);
+    let clamped = if input < lo {
+        lo
+    } else if hi < input {
+        hi
+    } else {
+        input
+    };
+    match exp_taylor(clamped) {
+        Some(v) => v,
+        None if clamped <= ZERO => ZERO,
+        None => I32F32::max_value(),
+    }
+}
+
+/// `1 / (1 + exp(-rho (input - kappa)))` with saturating steps (reference `sigmoid_safe`).
+pub fn sigmoid_safe(input: I32F32, rho: I32F32, kappa: I32F32) -> I32F32 {
+    let offset = input.saturating_sub(kappa);
+    let neg_rho = rho.saturating_mul(ONE.saturating_neg());
+    let exp_output = exp_safe(neg_rho.saturating_mul(offset));
+    ONE.safe_div(exp_output.saturating_add(ONE))
+}
+
+/// Indices of `vector` sorted ascending by value with a stable sort (ties keep index order).
+fn stable_ascending_order(vector: &[I32F32]) -> Vec<usize> {
+    let mut idxs: Vec<usize> = (0..vector.len()).collect();
+    idxs.sort_by_key(|&i| get_or_zero(vector, i));
+    idxs
+}
+
+/// True for the `k` largest entries; with fewer than `k` entries all are true. Ties at the
+/// cut-off go to the higher index (stable ascending sort, lowest `n - k` dropped).
+pub fn is_topk(vector: &[I32F32], k: usize) -> Vec<bool> {
+    let n = vector.len();
+    let mut result = vec![true; n];
+    if n < k {
+        return result;
+    }
+    for idx in stable_ascending_order(vector).into_iter().take(n - k) {
+        result[idx] = false;
+    }
+    result
+}
+
+/// Like [`is_topk`], and false wherever the value is zero (yuma spec §3.4).
+pub fn is_topk_nonzero(vector: &[I32F32], k: usize) -> Vec<bool> {
+    let n = vector.len();
+    let mut result: Vec<bool> = vector.iter().map(|&v| v != ZERO).collect();
+    if n < k {
+        return result;
+    }
+    for idx in stable_ascending_order(vector).into_iter().take(n - k) {
+        result[idx] = false;
+    }
+    result
+}
+
+/// A copy divided by its (wrapping) sum; unchanged when the sum is zero.
+pub fn normalize(x: &[I32F32]) -> Vec<I32F32> {
+    let mut out = x.to_vec();
+    inplace_normalize(&mut out);
+    out
+}
+
+/// Divides by the (wrapping) sum in place; unchanged when the sum is zero.
+pub fn inplace_normalize(x: &mut [I32F32]) {
+    let total = sum(x);
+    inplace_normalize_using_sum(x, total);
+}
+
+/// Divides by the given sum in place; unchanged when it is zero.
+pub fn inplace_normalize_using_sum(x: &mut [I32F32], x_sum: I32F32) {
+    if x_sum == ZERO {
+        return;
+    }
+    for v in x.iter_mut() {
+        *v = v.safe_div(x_sum);
+    }
+}
+
+/// [`inplace_normalize`] for I64F64.
+pub fn inplace_normalize_64(x: &mut [I64F64]) {
+    let total = wrapping_sum64(x.iter());
+    if total == I64F64::from_bits(0) {
+        return;
+    }
+    for v in x.iter_mut() {
+        *v = v.safe_div(total);
+    }
+}
+
+/// Element-wise `x / y` (safe_div); a missing `y` counts as zero. Length of `x`.
+pub fn vecdiv(x: &[I32F32], y: &[I32F32]) -> Vec<I32F32> {
+    x.iter().enumerate().map(|(i, xi)| xi.safe_div(get_or_zero(y, i))).collect()
+}
+
+/// Divides each row by its sum where that sum is positive.
+pub fn inplace_row_normalize(x: &mut [Vec<I32F32>]) {
+    for row in x.iter_mut() {
+        let total = sum(row);
+        if total > ZERO {
+            for v in row.iter_mut() {
+                *v = v.safe_div(total);
+            }
+        }
+    }
+}
+
+/// Divides each sparse row by its sum where that sum is positive.
+pub fn inplace_row_normalize_sparse(sparse_matrix: &mut [Vec<(u16, I32F32)>]) {
+    for row in sparse_matrix.iter_mut() {
+        let total = wrapping_sum32(row.iter().map(|(_, v)| v));
+        if total > ZERO {
+            for (_, v) in row.iter_mut() {
+                *v = v.safe_div(total);
+            }
+        }
+    }
+}
+
+/// Sum of each row; an empty first row yields an empty result.
+pub fn row_sum(x: &[Vec<I32F32>]) -> Vec<I32F32> {
+    if x.first().is_some_and(|r| r.is_empty()) {
+        return Vec::new();
+    }
+    x.iter().map(|row| sum(row)).collect()
+}
+
+/// Sum of each sparse row.
+pub fn row_sum_sparse(sparse_matrix: &[Vec<(u16, I32F32)>]) -> Vec<I32F32> {
+    sparse_matrix.iter().map(|row| wrapping_sum32(row.iter().map(|(_, v)| v))).collect()
+}
+
+/// Divides each entry by its column's (saturating) sum where that sum is non-zero; entries in
+/// columns `>= columns` are left as they are.
+pub fn inplace_col_normalize_sparse(sparse_matrix: &mut [Vec<(u16, I32F32)>], columns: u16) {
+    let mut col_sum = vec![ZERO; usize::from(columns)];
+    for row in sparse_matrix.iter() {
+        for &(j, v) in row {
+            if let Some(s) = col_sum.get_mut(usize::from(j)) {
+                *s = s.saturating_add(v);
+            }
+        }
+    }
+    for row in sparse_matrix.iter_mut() {
+        for (j, v) in row.iter_mut() {
+            let denom = get_or_zero(&col_sum, usize::from(*j));
+            if denom != ZERO {
+                *v = v.safe_div(denom);
+            }
+        }
+    }
+}
+
+/// Dense column normalisation; ragged rows count missing cells as zero and stay ragged.
+pub fn inplace_col_normalize(x: &mut [Vec<I32F32>]) {
+    let width = x.iter().map(Vec::len).max().unwrap_or(0);
+    if width == 0 {
+        return;
+    }
+    let mut col_sums = vec![ZERO; width];
+    for row in x.iter() {
+        for (s, v) in col_sums.iter_mut().zip(row) {
+            *s = s.saturating_add(*v);
+        }
+    }
+    for row in x.iter_mut() {
+        for (v, s) in row.iter_mut().zip(&col_sums) {
+            if *s != ZERO {
+                *v = v.safe_div(*s);
+            }
+        }
+    }
+}
+
+/// Divides each entry by its column's maximum (over values above zero) where that maximum is
+/// non-zero; columns `>= columns` are left alone.
+pub fn inplace_col_max_upscale_sparse(sparse_matrix: &mut [Vec<(u16, I32F32)>], columns: u16) {
+    let mut col_max = vec![ZERO; usize::from(columns)];
+    for row in sparse_matrix.iter() {
+        for &(j, v) in row {
+            if let Some(m) = col_max.get_mut(usize::from(j))
+                && *m < v
+            {
+                *m = v;
+            }
+        }
+    }
+    for row in sparse_matrix.iter_mut() {
+        for (j, v) in row.iter_mut() {
+            let m = get_or_zero(&col_max, usize::from(*j));
+            if m != ZERO {
+                *v = v.safe_div(m);
+            }
+        }
+    }
+}
+
+/// Dense column max-upscale; ragged rows are handled like [`inplace_col_normalize`].
+pub fn inplace_col_max_upscale(x: &mut [Vec<I32F32>]) {
+    let width = x.iter().map(Vec::len).max().unwrap_or(0);
+    if width == 0 {
+        return;
+    }
+    let mut col_max = vec![ZERO; width];
+    for row in x.iter() {
+        for (m, v) in col_max.iter_mut().zip(row) {
+            if *m < *v {
+                *m = *v;
+            }
+        }
+    }
+    for row in x.iter_mut() {
+        for (v, m) in row.iter_mut().zip(&col_max) {
+            if *m != ZERO {
+                *v = v.safe_div(*m);
+            }
+        }
+    }
+}
+
+/// Zeroes `vector[i]` where `mask[i]`; positions beyond a non-empty mask are zeroed too, and an
+/// empty mask masks nothing (yuma spec §3.5, mask-length quirk).
+pub fn inplace_mask_vector(mask: &[bool], vector: &mut [I32F32]) {
+    if mask.is_empty() {
+        return;
+    }
+    for (i, v) in vector.iter_mut().enumerate() {
+        if mask.get(i).copied().unwrap_or(true) {
+            *v = ZERO;
+        }
+    }
+}
+
+/// Zeroes masked cells; cells outside the mask are zeroed, and a mask that is empty (or has an
+/// empty first row) masks nothing.
+pub fn inplace_mask_matrix(mask: &[Vec<bool>], matrix: &mut [Vec<I32F32>]) {
+    if mask.first().is_none_or(|r| r.is_empty()) {
+        return;
+    }
+    for (r, row) in matrix.iter_mut().enumerate() {
+        let mask_row = mask.get(r);
+        for (c, v) in row.iter_mut().enumerate() {
+            if mask_row.and_then(|m| m.get(c)).copied().unwrap_or(true) {
+                *v = ZERO;
+            }
+        }
+    }
+}
+
+/// Replaces masked rows (and rows beyond the mask) with zero rows as wide as the first row.
+pub fn inplace_mask_rows(mask: &[bool], matrix: &mut [Vec<I32F32>]) {
+    let Some(cols) = matrix.first().map(Vec::len) else {
+        return;
+    };
+    for (r, row) in matrix.iter_mut().enumerate() {
+        if mask.get(r).copied().unwrap_or(true) {
+            *row = vec![ZERO; cols];
+        }
+    }
+}
+
+/// Zeroes masked columns (and columns beyond the mask).
+pub fn inplace_mask_cols(mask: &[bool], matrix: &mut [Vec<I32F32>]) {
+    for row in matrix.iter_mut() {
+        for (c, v) in row.iter_mut().enumerate() {
+            if mask.get(c).copied().unwrap_or(true) {
+                *v = ZERO;
+            }
+        }
+    }
+}
+
+/// Zeroes the diagonal of a square matrix; leaves any other shape untouched.
+pub fn inplace_mask_diag(matrix: &mut [Vec<I32F32>]) {
+    let Some(width) = matrix.first().map(Vec::len) else {
+        return;
+    };
+    if width == 0 || matrix.len() != width {
+        return;
+    }
+    for (i, row) in matrix.iter_mut().enumerate() {
+        if let Some(v) = row.get_mut(i) {
+            *v = ZERO;
+        }
+    }
+}
+
+/// [`inplace_mask_diag`] that keeps the diagonal cell at `except_index`.
+pub fn inplace_mask_diag_except_index(matrix: &mut [Vec<I32F32>], except_index: u16) {
+    let Some(width) = matrix.first().map(Vec::len) else {
+        return;
+    };
+    if width == 0 || matrix.len() != width {
+        return;
+    }
+    let e = usize::from(except_index);
+    let kept = matrix.get(e).and_then(|row| row.get(e)).copied();
+    inplace_mask_diag(matrix);
+    if let (Some(value), Some(cell)) = (kept, matrix.get_mut(e).and_then(|row| row.get_mut(e))) {
+        *cell = value;
+    }
+}
+
+/// Drops entries `(i, j)` where `mask_fn(scalar, vector[j])` (a missing `vector[j]` is 0).
+pub fn scalar_vec_mask_sparse_matrix(
+    sparse_matrix: &[Vec<(u16, I32F32)>],
+    scalar: u64,
+    vector: &[u64],
+    mask_fn: impl Fn(u64, u64) -> bool,
+) -> SparseMatrix {
+    sparse_matrix
+        .iter()
+        .map(|row| {
+            row.iter()
+                .copied()
+                .filter(|&(j, _)| !mask_fn(scalar, vector.get(usize::from(j)).copied().unwrap_or(0)))
+                .collect()
+        })
+        .collect()
+}
+
+/// Empties masked rows (and rows beyond the mask).
+pub fn mask_rows_sparse(mask: &[bool], sparse_matrix: &[Vec<(u16, I32F32)>]) -> SparseMatrix {
+    sparse_matrix
+        .iter()
+        .enumerate()
+        .map(|(i, row)| if mask.get(i).copied().unwrap_or(true) { Vec::new() } else { row.clone() })
+        .collect()
+}
+
+/// Drops every diagonal entry.
+pub fn mask_diag_sparse(sparse_matrix: &[Vec<(u16, I32F32)>]) -> SparseMatrix {
+    sparse_matrix
+        .iter()
+        .enumerate()
+        .map(|(i, row)| row.iter().copied().filter(|&(j, _)| usize::from(j) != i).collect())
+        .collect()
+}
+
+/// Drops every diagonal entry except `(except_index, except_index)`.
+pub fn mask_diag_sparse_except_index(
+    sparse_matrix: &[Vec<(u16, I32F32)>],
+    except_index: u16,
+) -> SparseMatrix {
+    let e = usize::from(except_index);
+    sparse_matrix
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            row.iter()
+                .copied()
+                .filter(|&(j, _)| usize::from(j) != i || i == e)
+                .collect()
+        })
+        .collect()
+}
+
+/// Drops entries `(i, j)` where `mask_fn(first[i], second[j])`; missing values are 0.
+pub fn vec_mask_sparse_matrix(
+    sparse_matrix: &[Vec<(u16, I32F32)>],
+    first_vector: &[u64],
+    second_vector: &[u64],
+    mask_fn: impl Fn(u64, u64) -> bool,
+) -> SparseMatrix {
+    sparse_matrix
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let fv = first_vector.get(i).copied().unwrap_or(0);
+            row.iter()
+                .copied()
+                .filter(|&(j, _)| {
+                    !mask_fn(fv, second_vector.get(usize::from(j)).copied().unwrap_or(0))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Scales each row by the matching vector element; stops at the shorter of the two. An empty
+/// matrix (or empty first row) yields `[[]]`.
+pub fn row_hadamard(matrix: &[Vec<I32F32>], vector: &[I32F32]) -> Vec<Vec<I32F32>> {
+    if matrix.first().is_none_or(|r| r.is_empty()) {
+        return vec![Vec::new()];
+    }
+    matrix
+        .iter()
+        .zip(vector)
+        .map(|(row, &scale)| row.iter().map(|&m| scale.saturating_mul(m)).collect())
+        .collect()
+}
+
+/// Scales each sparse row by the matching vector element; stops at the shorter of the two.
+pub fn row_hadamard_sparse(sparse_matrix: &[Vec<(u16, I32F32)>], vector: &[I32F32]) -> SparseMatrix {
+    sparse_matrix
+        .iter()
+        .zip(vector)
+        .map(|(row, &scale)| row.iter().map(|&(j, v)| (j, v.saturating_mul(scale))).collect())
+        .collect()
+}
+
+/// `result_j = Σ_i vector_i × matrix_ij` over the first row's width (saturating).
+pub fn matmul(matrix: &[Vec<I32F32>], vector: &[I32F32]) -> Vec<I32F32> {
+    let Some(cols) = matrix.first().map(Vec::len) else {
+        return Vec::new();
+    };
+    if cols == 0 {
+        return Vec::new();
+    }
+    let mut acc = vec![ZERO; cols];
+    for (i, row) in matrix.iter().enumerate() {
+        let scale = get_or_zero(vector, i);
+        for (a, &m) in acc.iter_mut().zip(row) {
+            *a = a.saturating_add(scale.saturating_mul(m));
+        }
+    }
+    acc
+}
+
+/// `result_i = Σ_j vector_j × matrix_ij` (saturating).
+pub fn matmul_transpose(matrix: &[Vec<I32F32>], vector: &[I32F32]) -> Vec<I32F32> {
+    if matrix.first().is_none_or(|r| r.is_empty()) {
+        return Vec::new();
+    }
+    matrix
+        .iter()
+        .map(|row| {
+            row.iter().zip(vector).fold(ZERO, |s, (&m, &v)| s.saturating_add(m.saturating_mul(v)))
+        })
+        .collect()
+}
+
+/// Sparse `result_j = Σ_i vector_i × matrix_ij` over `columns` columns (saturating).
+pub fn matmul_sparse(sparse_matrix: &[Vec<(u16, I32F32)>], vector: &[I32F32], columns: u16) -> Vec<I32F32> {
+    let mut result = vec![ZERO; usize::from(columns)];
+    for (i, row) in sparse_matrix.iter().enumerate() {
+        let scale = get_or_zero(vector, i);
+        for &(j, v) in row {
+            if let Some(r) = result.get_mut(usize::from(j)) {
+                *r = r.saturating_add(scale.saturating_mul(v));
+            }
+        }
+    }
+    result
+}
+
+/// Sparse `result_i = Σ_j vector_j × matrix_ij` (saturating; a missing `vector_j` is 0).
+pub fn matmul_transpose_sparse(sparse_matrix: &[Vec<(u16, I32F32)>], vector: &[I32F32]) -> Vec<I32F32> {
+    sparse_matrix
+        .iter()
+        .map(|row| {
+            row.iter().fold(ZERO, |acc, &(j, v)| {
+                acc.saturating_add(get_or_zero(vector, usize::from(j)).saturating_mul(v))
+            })
+        })
+        .collect()
+}
+
+/// Dense clip: `x_ij = min(x_ij, threshold_j)` for the columns the threshold covers.
+pub fn inplace_col_clip(x: &mut [Vec<I32F32>], col_threshold: &[I32F32]) {
+    for row in x.iter_mut() {
+        for (v, &th) in row.iter_mut().zip(col_threshold) {
+            *v = th.min(*v);
+        }
+    }
+}
+
+/// Sparse clip: entries above their column threshold become the threshold, or are dropped when
+/// the threshold is not positive (yuma spec §3.8). A missing threshold is 0.
+pub fn col_clip_sparse(sparse_matrix: &[Vec<(u16, I32F32)>], col_threshold: &[I32F32]) -> SparseMatrix {
+    sparse_matrix
+        .iter()
+        .map(|row| {
+            row.iter()
+                .filter_map(|&(j, v)| {
+                    let th = get_or_zero(col_threshold, usize::from(j));
+                    if th < v {
+                        (th > ZERO).then_some((j, th))
+                    } else {
+                        Some((j, v))
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Scratch space for [`weighted_median`], reused across columns.
+#[derive(Default)]
+pub struct MedianScratch {
+    current: Vec<usize>,
+    lower: Vec<usize>,
+    upper: Vec<usize>,
+}
+
+/// Stake-weighted median by iterative partition around the middle element (yuma spec §3.7):
+/// the largest score whose stake at or above it reaches the majority. Mismatched lengths give 0.
+pub fn weighted_median(
+    stake: &[I32F32],
+    score: &[I32F32],
+    partition_idx: &[usize],
+    minority: I32F32,
+    partition_lo: I32F32,
+    partition_hi: I32F32,
+) -> I32F32 {
+    let mut scratch = MedianScratch::default();
+    weighted_median_with(&mut scratch, stake, score, partition_idx, minority, partition_lo, partition_hi)
+}
+
+/// [`weighted_median`] with caller-provided scratch buffers.
+pub fn weighted_median_with(
+    scratch: &mut MedianScratch,
+    stake: &[I32F32],
+    score: &[I32F32],
+    partition_idx: &[usize],
+    minority: I32F32,
+    mut lo: I32F32,
+    mut hi: I32F32,
+) -> I32F32 {
+    if stake.len() != score.len() {
+        return ZERO;
+    }
+    let MedianScratch { current, lower, upper } = scratch;
+    current.clear();
+    current.extend_from_slice(partition_idx);
+    // The reference stops after `len` rounds as a safety net; each round shrinks the candidate
+    // set, so this bound is never reached on real input but is kept for identical behaviour.
+    let limit = partition_idx.len();
+    let mut rounds = 0usize;
+    loop {
+        match current.len() {
+            0 => return ZERO,
+            1 => return get_or_zero(score, current[0]),
+            len => {
+                let pivot = get_or_zero(score, current[len / 2]);
+                let mut lo_stake = ZERO;
+                let mut hi_stake = ZERO;
+                lower.clear();
+                upper.clear();
+                for &idx in current.iter() {
+                    let s = get_or_zero(score, idx);
+                    if s == pivot {
+                        continue;
+                    }
+                    if s < pivot {
+                        lo_stake = lo_stake.saturating_add(get_or_zero(stake, idx));
+                        lower.push(idx);
+                    } else {
+                        hi_stake = hi_stake.saturating_add(get_or_zero(stake, idx));
+                        upper.push(idx);
+                    }
+                }
+                if minority < lo.saturating_add(lo_stake) && !lower.is_empty() {
+                    core::mem::swap(current, lower);
+                    hi = lo.saturating_add(lo_stake);
+                } else if hi.saturating_sub(hi_stake) <= minority && !upper.is_empty() {
+                    core::mem::swap(current, upper);
+                    lo = hi.saturating_sub(hi_stake);
+                } else {
+                    return pivot;
+                }
+            }
+        }
+        rounds += 1;
+        if rounds > limit {
+            return ZERO;
+        }
+    }
+}
+
+/// Column-wise stake-weighted median over dense rows. Validators with positive stake take
+/// part; a row that is missing or of the wrong width contributes zero stake and score.
+pub fn weighted_median_col(stake: &[I32F32], score: &[Vec<I32F32>], majority: I32F32) -> Vec<I32F32> {
+    let columns = score.first().map_or(0, Vec::len);
+    let mut median = vec![ZERO; columns];
+    let mut scratch = MedianScratch::default();
+    let mut use_stake = Vec::new();
+    let mut use_score = Vec::new();
+    let mut idxs = Vec::new();
+    for (c, cell) in median.iter_mut().enumerate() {
+        use_stake.clear();
+        use_score.clear();
+        for (r, &st) in stake.iter().enumerate() {
+            if st > ZERO {
+                match score.get(r) {
+                    Some(row) if row.len() == columns => {
+                        use_stake.push(st);
+                        use_score.push(get_or_zero(row, c));
+                    }
+                    _ => {
+                        use_stake.push(ZERO);
+                        use_score.push(ZERO);
+                    }
+                }
+            }
+        }
+        if !use_stake.is_empty() {
+            inplace_normalize(&mut use_stake);
+            let stake_sum = sum(&use_stake);
+            let minority = stake_sum.saturating_sub(majority);
+            idxs.clear();
+            idxs.extend(0..use_stake.len());
+            *cell = weighted_median_with(&mut scratch, &use_stake, &use_score, &idxs, minority, ZERO, stake_sum);
+        }
+    }
+    median
+}
+
+/// Column-wise stake-weighted median over sparse rows (yuma spec §3.7). Validators with
+/// positive stake take part, in uid order; a validator without an entry in a column scores 0
+/// there; duplicate entries in a row keep the last one.
+pub fn weighted_median_col_sparse(
+    stake: &[I32F32],
+    score: &[Vec<(u16, I32F32)>],
+    columns: u16,
+    majority: I32F32,
+) -> Vec<I32F32> {
+    let mut use_stake: Vec<I32F32> = stake.iter().copied().filter(|&s| s > ZERO).collect();
+    inplace_normalize(&mut use_stake);
+    let stake_sum = sum(&use_stake);
+    let minority = stake_sum.saturating_sub(majority);
+    let voters = use_stake.len();
+    let columns = usize::from(columns);
+    // Column-major score table: scores[c * voters + k] for the k-th staked validator.
+    let mut scores = vec![ZERO; columns * voters];
+    let mut k = 0usize;
+    for (&s, row) in stake.iter().zip(score) {
+        if s > ZERO {
+            for &(c, v) in row {
+                let c = usize::from(c);
+                if c < columns {
+                    scores[c * voters + k] = v;
+                }
+            }
+            k += 1;
+        }
+    }
+    let idxs: Vec<usize> = (0..voters).collect();
+    let mut scratch = MedianScratch::default();
+    (0..columns)
+        .map(|c| {
+            let col = &scores[c * voters..(c + 1) * voters];
+            weighted_median_with(&mut scratch, &use_stake, col, &idxs, minority, ZERO, stake_sum)
+        })
+        .collect()
+}
+
+/// Dense `A + ratio × (B − A)`, shaped like `A`; 0 and 1 return a copy of `A` or `B`.
+pub fn interpolate(mat1: &[Vec<I32F32>], mat2: &[Vec<I32F32>], ratio: I32F32) -> Vec<Vec<I32F32>> {
+    if ratio == ZERO {
+        return mat1.to_vec();
+    }
+    if ratio == ONE {
+        return mat2.to_vec();
+    }
+    let Some(cols) = mat1.first().map(Vec::len).filter(|&c| c > 0) else {
+        return vec![Vec::new()];
+    };
+    let mut result = vec![vec![ZERO; cols]; mat1.len()];
+    for ((row1, row2), out) in mat1.iter().zip(mat2).zip(result.iter_mut()) {
+        for ((v1, v2), cell) in row1.iter().zip(row2).zip(out.iter_mut()) {
+            *cell = v1.saturating_add(ratio.saturating_mul(v2.saturating_sub(*v1)));
+        }
+    }
+    result
+}
+
+/// Sparse `A + ratio × (B − A)` over `columns` columns, keeping positive results in column
+/// order; 0 and 1 return a copy of `A` or `B`, and a row-count mismatch returns `B`
+/// (yuma spec §3.9).
+pub fn interpolate_sparse(
+    mat1: &[Vec<(u16, I32F32)>],
+    mat2: &[Vec<(u16, I32F32)>],
+    columns: u16,
+    ratio: I32F32,
+) -> SparseMatrix {
+    if ratio == ZERO {
+        return mat1.to_vec();
+    }
+    if ratio == ONE || mat1.len() != mat2.len() {
+        return mat2.to_vec();
+    }
+    let columns = usize::from(columns);
+    let mut row1 = vec![ZERO; columns];
+    let mut row2 = vec![ZERO; columns];
+    mat1.iter()
+        .zip(mat2)
+        .map(|(r1, r2)| {
+            if r1.is_empty() && r2.is_empty() {
+                // Zero everywhere: nothing is strictly positive.
+                return Vec::new();
+            }
+            row1.fill(ZERO);
+            row2.fill(ZERO);
+            for &(j, v) in r1 {
+                if let Some(c) = row1.get_mut(usize::from(j)) {
+                    *c = v;
+                }
+            }
+            for &(j, v) in r2 {
+                if let Some(c) = row2.get_mut(usize::from(j)) {
+                    *c = v;
+                }
+            }
+            let mut out = Vec::new();
+            for (j, (v1, v2)) in row1.iter().zip(&row2).enumerate() {
+                let value = v1.saturating_add(ratio.saturating_mul(v2.saturating_sub(*v1)));
+                if value > ZERO {
+                    out.push((column_id(j), value));
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+/// A column index known to be below a `u16` column count.
+#[inline]
+fn column_id(j: usize) -> u16 {
+    u16::try_from(j).unwrap_or(u16::MAX)
+}
+
+/// Element-wise product; an overflowing product is 0. Length of the shorter input.
+pub fn vec_mul(a: &[I32F32], b: &[I32F32]) -> Vec<I32F32> {
+    a.iter().zip(b).map(|(x, y)| x.checked_mul(*y).unwrap_or(ZERO)).collect()
+}
+
+/// [`vec_mul`] of every row with the vector; an empty matrix yields `[[]]`.
+pub fn mat_vec_mul(matrix: &[Vec<I32F32>], vector: &[I32F32]) -> Vec<Vec<I32F32>> {
+    if matrix.first().is_none_or(|r| r.is_empty()) {
+        return vec![Vec::new()];
+    }
+    matrix.iter().map(|row| vec_mul(row, vector)).collect()
+}
+
+/// Sparse `matrix_ij × vector_j` (saturating), dropping entries that become exactly zero or
+/// whose column has no vector element.
+pub fn mat_vec_mul_sparse(matrix: &[Vec<(u16, I32F32)>], vector: &[I32F32]) -> SparseMatrix {
+    matrix
+        .iter()
+        .map(|row| {
+            row.iter()
+                .filter_map(|&(j, v)| {
+                    let x = vector.get(usize::from(j))?;
+                    let product = v.saturating_mul(*x);
+                    (product != ZERO).then_some((j, product))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// `value.min(high).max(low)`.
+#[inline]
+pub fn clamp_value(value: I32F32, low: I32F32, high: I32F32) -> I32F32 {
+    value.min(high).max(low)
+}
+
+/// Dense EMA `alpha × new + (1 − alpha) × old`; rows and cells stop at the shorter input.
+pub fn mat_ema(new: &[Vec<I32F32>], old: &[Vec<I32F32>], alpha: I32F32) -> Vec<Vec<I32F32>> {
+    match new.first() {
+        None => return vec![Vec::new()],
+        Some(r) if r.is_empty() => return vec![Vec::new()],
+        Some(_) => {}
+    }
+    let keep = ONE.saturating_sub(alpha);
+    new.iter()
+        .zip(old)
+        .map(|(nr, or)| {
+            nr.iter()
+                .zip(or)
+                .map(|(&n, &o)| alpha.saturating_mul(n).saturating_add(keep.saturating_mul(o)))
+                .collect()
+        })
+        .collect()
+}
+
+/// Sparse EMA over a square matrix (`new.len()` columns): per row, `alpha × new` then
+/// `(1 − alpha) × old` accumulated with saturation, positive results kept in column order
+/// (yuma spec §3.10a step 3).
+pub fn mat_ema_sparse(new: &[Vec<(u16, I32F32)>], old: &[Vec<(u16, I32F32)>], alpha: I32F32) -> SparseMatrix {
+    let n = new.len();
+    let keep = ONE.saturating_sub(alpha);
+    let mut acc = vec![ZERO; n];
+    let mut result = Vec::with_capacity(n);
+    for (i, new_row) in new.iter().enumerate() {
+        let old_row = old.get(i).map_or(&[][..], Vec::as_slice);
+        if new_row.is_empty() && old_row.is_empty() {
+            result.push(Vec::new());
+            continue;
+        }
+        for &(j, v) in new_row {
+            if let Some(c) = acc.get_mut(usize::from(j)) {
+                *c = c.saturating_add(alpha.saturating_mul(v));
+            }
+        }
+        for &(j, v) in old_row {
+            if let Some(c) = acc.get_mut(usize::from(j)) {
+                *c = c.saturating_add(keep.saturating_mul(v));
+            }
+        }
+        let mut out = Vec::new();
+        for (j, c) in acc.iter_mut().enumerate() {
+            if *c > ZERO {
+                out.push((column_id(j), *c));
+            }
+            *c = ZERO;
+        }
+        result.push(out);
+    }
+    result
+}
+
+/// Sparse EMA with a per-cell alpha (dense `alpha` rows): old bonds decay by `1 − α`, the new
+/// weight adds `max(0, α × w)`, the sum is capped at 1, and only columns present in the new row
+/// produce entries, in the new row's order (yuma spec §3.10b, sparse quirk). Mismatched row
+/// counts return `new`.
+pub fn mat_ema_alpha_sparse(
+    new: &[Vec<(u16, I32F32)>],
+    old: &[Vec<(u16, I32F32)>],
+    alpha: &[Vec<I32F32>],
+) -> SparseMatrix {
+    if new.len() != old.len() || new.len() != alpha.len() {
+        return new.to_vec();
+    }
+    let mut decayed = Vec::new();
+    new.iter()
+        .zip(old)
+        .zip(alpha)
+        .map(|((new_row, old_row), alpha_row)| {
+            ema_alpha_row(new_row, old_row, &mut decayed, alpha_row.len(), |j| alpha_row[j])
+        })
+        .collect()
+}
+
+/// One row of the liquid-alpha EMA. `alpha_of(j)` is only called for `j < width`.
+pub(crate) fn ema_alpha_row(
+    new_row: &[(u16, I32F32)],
+    old_row: &[(u16, I32F32)],
+    decayed: &mut Vec<I32F32>,
+    width: usize,
+    mut alpha_of: impl FnMut(usize) -> I32F32,
+) -> Vec<(u16, I32F32)> {
+    if new_row.is_empty() {
+        return Vec::new();
+    }
+    decayed.clear();
+    decayed.resize(width, ZERO);
+    for &(j, v) in old_row {
+        let j = usize::from(j);
+        if j < width {
+            // Assignment, not accumulation: a repeated column keeps its last entry.
+            decayed[j] = ONE.saturating_sub(alpha_of(j)).saturating_mul(v);
+        }
+    }
+    let mut out = Vec::with_capacity(new_row.len());
+    for &(j, w) in new_row {
+        let ju = usize::from(j);
+        if ju < width {
+            let inc = alpha_of(ju).saturating_mul(w).max(ZERO);
+            let value = decayed[ju].saturating_add(inc).min(ONE);
+            if value > ZERO {
+                out.push((j, value));
+            }
+        }
+    }
+    out
+}
+
+/// Dense EMA with a per-cell alpha, capped at 1. Degenerate input returns `[[]]`, a row-count
+/// mismatch returns `old`, a ragged row returns `new`.
+pub fn mat_ema_alpha(new: &[Vec<I32F32>], old: &[Vec<I32F32>], alpha: &[Vec<I32F32>]) -> Vec<Vec<I32F32>> {
+    if new.first().is_none_or(|r| r.is_empty()) {
+        return vec![Vec::new()];
+    }
+    if new.len() != old.len() || new.len() != alpha.len() {
+        return old.to_vec();
+    }
+    let ragged = new
+        .iter()
+        .zip(old)
+        .zip(alpha)
+        .any(|((n, o), a)| n.len() != o.len() || n.len() != a.len());
+    if ragged {
+        return new.to_vec();
+    }
+    new.iter()
+        .zip(old)
+        .zip(alpha)
+        .map(|((nr, or), ar)| {
+            nr.iter()
+                .zip(or)
+                .zip(ar)
+                .map(|((&n, &o), &a)| {
+                    let decayed = ONE.saturating_sub(a).saturating_mul(o);
+                    let inc = a.saturating_mul(n).max(ZERO);
+                    decayed.saturating_add(inc).min(ONE)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The liquid-alpha coefficient for one cell (yuma spec §3.10c): a sigmoid of how far the
+/// weight is above consensus (buying) or the bond above the weight (selling), mapped into
+/// `[alpha_low, alpha_high]`.
+pub fn alpha_sigmoid(
+    consensus: I32F32,
+    weight: I32F32,
+    bond: I32F32,
+    alpha_low: I32F32,
+    alpha_high: I32F32,
+    steepness: I32F32,
+) -> I32F32 {
+    let diff = if weight >= bond {
+        clamp_value(weight.saturating_sub(consensus), ZERO, ONE)
+    } else {
+        clamp_value(bond.saturating_sub(weight), ZERO, ONE)
+    };
+    alpha_from_diff(diff, alpha_low, alpha_high, steep_factor(steepness))
+}
+
+/// `steepness / -100` (saturating), the slope the sigmoid uses.
+#[inline]
+pub(crate) fn steep_factor(steepness: I32F32) -> I32F32 {
+    steepness.saturating_div(I32F32::from_bits(-100i64 << 32))
+}
+
+/// The sigmoid mapping of [`alpha_sigmoid`] once the difference is known.
+#[inline]
+pub(crate) fn alpha_from_diff(diff: I32F32, low: I32F32, high: I32F32, factor: I32F32) -> I32F32 {
+    let e = exp_safe(factor.saturating_mul(diff.saturating_sub(HALF)));
+    // 1 + e ≥ 1, so the division is well defined.
+    let sigmoid = ONE.saturating_div(ONE.saturating_add(e));
+    let alpha = low.saturating_add(sigmoid.saturating_mul(high.saturating_sub(low)));
+    clamp_value(alpha, low, high)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use substrate_fixed::transcendental::exp;
+
+    fn f(x: f64) -> I32F32 {
+        I32F32::from_num(x)
+    }
+
+    #[test]
+    fn exp_matches_substrate_fixed_bit_for_bit() {
+        let mut x: i64 = -25 << 32;
+        let step: i64 = 104_729 * 97;
+        while x < 25 << 32 {
+            let v = I32F32::from_bits(x);
+            let ours = exp_taylor(v);
+            let theirs: Option<I32F32> = exp::<I32F32, I32F32>(v).ok();
+            assert_eq!(ours, theirs, "x = {v}");
+            x += step;
+        }
+        for v in [f(0.0), f(1.0), f(-1.0), f(20.0), f(-20.0), I32F32::from_bits(1), I32F32::from_bits(-1)] {
+            assert_eq!(exp_taylor(v), exp::<I32F32, I32F32>(v).ok(), "x = {v}");
+        }
+    }
+
+    #[test]
+    fn weighted_median_picks_the_larger_weight_on_an_even_split() {
+        let stake = [f(0.5), f(0.5)];
+        let score = [f(0.2), f(0.8)];
+        let kappa = I32F32::from_num(32767) / I32F32::from_num(65535);
+        let minority = f(1.0) - kappa;
+        assert_eq!(weighted_median(&stake, &score, &[0, 1], minority, ZERO, f(1.0)), f(0.8));
+    }
+
+    #[test]
+    fn mask_vector_length_quirk() {
+        let mut v = vec![f(1.0), f(1.0)];
+        inplace_mask_vector(&[false], &mut v);
+        assert_eq!(v, vec![f(1.0), ZERO]);
+        let mut w = vec![f(1.0), f(1.0)];
+        inplace_mask_vector(&[], &mut w);
+        assert_eq!(w, vec![f(1.0), f(1.0)]);
+    }
+}

@@ -1,0 +1,178 @@
+//! The production epoch on sparse rows (`epoch_mechanism`; yuma spec §3).
+
+use super::input::EpochInput;
+use super::math::{
+    self, SparseMatrix, col_clip_sparse, inplace_col_max_upscale_sparse, inplace_col_normalize_sparse,
+    inplace_normalize, inplace_row_normalize_sparse, interpolate_sparse, is_topk_nonzero,
+    mask_diag_sparse, mask_diag_sparse_except_index, mask_rows_sparse, mat_ema_sparse, mat_vec_mul_sparse,
+    matmul_sparse, matmul_transpose_sparse, row_hadamard_sparse, row_sum_sparse,
+    scalar_vec_mask_sparse_matrix, u16_proportion_to_fixed, u16_to_fixed, vec_mask_sparse_matrix,
+    vec_mul, weighted_median_col_sparse,
+};
+use super::output::EpochOutput;
+use super::stake::{self, Terms};
+use agora_primitives::I32F32;
+use agora_primitives::fixed::fixed_proportion_to_u16;
+
+/// Runs the production (sparse) epoch on `input` and returns what the chain stores.
+///
+/// Follows `epoch_mechanism` step by step (yuma spec §3.1–§3.12), with the subnet-owner
+/// exceptions (forced permit, stake-threshold exemption, kept self-weight) and the optional
+/// commit-reveal mask.
+pub fn run_sparse(input: &EpochInput) -> EpochOutput {
+    let n = input.n;
+    let nu = usize::from(n);
+    let current_block = input.current_block;
+
+    // §3.1 activity.
+    let cutoff = input.activity_cutoff_blocks();
+    let last_update = input.padded_last_update();
+    let inactive: Vec<bool> = last_update.iter().map(|&u| u.saturating_add(cutoff) < current_block).collect();
+    let active: Vec<bool> = inactive.iter().map(|&b| !b).collect();
+    // §3.2 registration blocks.
+    let registered = input.registration_blocks();
+
+    // §3.3 stake, with the owner exempt from the threshold.
+    let total_stake = stake::total_stake(input);
+    let owner = input.owner_uid;
+    let stake = stake::normalized_stake(&total_stake, input.stake_threshold, owner);
+
+    // §3.4 permits: the stored ones (owner forced) mask this epoch; top-k decides the next.
+    let mut permits = input.validator_permit.clone();
+    if let Some(cell) = owner.and_then(|o| permits.get_mut(usize::from(o))) {
+        *cell = true;
+    }
+    let forbids: Vec<bool> = permits.iter().map(|&p| !p).collect();
+    let mut new_permits = is_topk_nonzero(&stake, usize::from(input.max_allowed_validators));
+    if let Some(cell) = owner.and_then(|o| new_permits.get_mut(usize::from(o))) {
+        *cell = true;
+    }
+
+    // §3.5 active stake.
+    let active_stake = stake::active_stake(&stake, &inactive, &forbids);
+
+    // §3.6 weights: W1 permitted rows, W2 diagonal, W3 outdated, W4 commit-reveal, W5 rows.
+    let mut weights = read_weights(input);
+    weights = mask_rows_sparse(&forbids, &weights);
+    weights = match owner {
+        Some(o) => mask_diag_sparse_except_index(&weights, o),
+        None => mask_diag_sparse(&weights),
+    };
+    weights = vec_mask_sparse_matrix(&weights, &last_update, &registered, |updated, reg| updated <= reg);
+    if let Some(commit_blocks) = &input.commit_blocks {
+        let mut blocks = vec![u64::MAX; nu];
+        for (b, c) in blocks.iter_mut().zip(commit_blocks) {
+            *b = *c;
+        }
+        weights = vec_mask_sparse_matrix(&weights, &blocks, &registered, |commit, reg| commit < reg);
+    }
+    inplace_row_normalize_sparse(&mut weights);
+
+    // §3.7 consensus; §3.8 clipping, validator trust, incentive.
+    let kappa = u16_proportion_to_fixed(input.kappa);
+    let consensus = weighted_median_col_sparse(&active_stake, &weights, n, kappa);
+    let clipped = col_clip_sparse(&weights, &consensus);
+    let validator_trust = row_sum_sparse(&clipped);
+    let mut incentive = matmul_sparse(&clipped, &active_stake, n);
+    inplace_normalize(&mut incentive);
+
+    // §3.9 weights for bonds.
+    let penalty = u16_proportion_to_fixed(input.bonds_penalty);
+    let weights_for_bonds = interpolate_sparse(&weights, &clipped, n, penalty);
+
+    // §3.10 bonds and dividends.
+    let last_tempo = input.last_tempo();
+    let (dividends, ema_bonds) = if input.yuma3_enabled {
+        let mut bonds = read_bonds(input);
+        for row in &mut bonds {
+            for (_, b) in row.iter_mut() {
+                *b = math::fixed_to_fixed_u16_proportion(*b);
+            }
+        }
+        let bonds = scalar_vec_mask_sparse_matrix(&bonds, last_tempo, &registered, |lt, reg| lt <= reg);
+        let ema = yuma3_ema(input, &weights_for_bonds, &bonds, &consensus);
+        let mut ema_norm = ema.clone();
+        inplace_col_normalize_sparse(&mut ema_norm, n);
+        let per_validator = row_sum_sparse(&mat_vec_mul_sparse(&ema_norm, &incentive));
+        let mut dividends = vec_mul(&per_validator, &active_stake);
+        inplace_normalize(&mut dividends);
+        (dividends, ema)
+    } else {
+        let bonds = read_bonds(input);
+        let mut bonds = scalar_vec_mask_sparse_matrix(&bonds, last_tempo, &registered, |lt, reg| lt <= reg);
+        inplace_col_normalize_sparse(&mut bonds, n);
+        let mut delta = row_hadamard_sparse(&weights_for_bonds, &active_stake);
+        inplace_col_normalize_sparse(&mut delta, n);
+        let mut ema = mat_ema_sparse(&delta, &bonds, stake::ema_alpha(input.bonds_moving_average));
+        inplace_col_normalize_sparse(&mut ema, n);
+        let mut dividends = matmul_transpose_sparse(&ema, &incentive);
+        inplace_normalize(&mut dividends);
+        inplace_col_max_upscale_sparse(&mut ema, n);
+        (dividends, ema)
+    };
+
+    // §3.11–§3.12 emission and what is stored.
+    let mut out = stake::finish(
+        input,
+        Terms {
+            total_stake,
+            stake,
+            active_stake,
+            active,
+            new_permits: new_permits.clone(),
+            consensus,
+            validator_trust,
+            incentive,
+            dividends,
+        },
+    );
+    out.bonds = (0..nu)
+        .map(|uid| {
+            if new_permits.get(uid).copied().unwrap_or(false) {
+                ema_bonds
+                    .get(uid)
+                    .map(|row| row.iter().map(|&(j, b)| (j, fixed_proportion_to_u16(b))).collect())
+                    .unwrap_or_default()
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    out.fixed.ema_bonds = ema_bonds;
+    out
+}
+
+/// `Weights` rows `0..n` with entries for uids `< n`, values as I32F32 integers.
+fn read_weights(input: &EpochInput) -> SparseMatrix {
+    let n = input.n;
+    (0..usize::from(n))
+        .map(|i| {
+            input.weights.get(i).map_or_else(Vec::new, |row| {
+                row.iter().filter(|&&(j, _)| j < n).map(|&(j, w)| (j, u16_to_fixed(w))).collect()
+            })
+        })
+        .collect()
+}
+
+/// `Bonds` rows `0..n`, every entry (the reference does not filter columns here), values as
+/// I32F32 integers.
+fn read_bonds(input: &EpochInput) -> SparseMatrix {
+    (0..usize::from(input.n))
+        .map(|i| {
+            input
+                .bonds
+                .get(i)
+                .map_or_else(Vec::new, |row| row.iter().map(|&(j, b)| (j, u16_to_fixed(b))).collect())
+        })
+        .collect()
+}
+
+/// The Yuma3 bond EMA (yuma spec §3.10b): liquid alpha when enabled and consensus is not all
+/// zero, the plain EMA otherwise.
+fn yuma3_ema(input: &EpochInput, weights: &SparseMatrix, bonds: &SparseMatrix, consensus: &[I32F32]) -> SparseMatrix {
+    let liquid = input.liquid_alpha_enabled && consensus.iter().any(|&c| c != I32F32::from_bits(0));
+    if !liquid {
+        return mat_ema_sparse(weights, bonds, stake::ema_alpha(input.bonds_moving_average));
+    }
+    super::liquid::liquid_alpha_ema_sparse(input, weights, bonds, consensus)
+}
