@@ -1,1 +1,63 @@
-fn main(){}
+//! The `agora` binary: parse arguments, call into `agora_cli`.
+
+use agora_cli::epoch_cmd::{self, EpochOptions};
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use std::io::{BufReader, IsTerminal as _};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Agora: a Rust implementation of the Bittensor protocol.
+#[derive(Debug, Parser)]
+#[command(name = "agora", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the Yuma Consensus epoch on JSON Lines cases (shared/spec/epoch-io.md).
+    ///
+    /// Reads one case per line from FILE (or standard input): a case object with an `input`
+    /// key, or a bare input object. Writes one output object per line. Exit status 2 if any
+    /// line is malformed (that line gets no output and an error on standard error).
+    Epoch {
+        /// Run the dense test variant instead of the production sparse epoch.
+        #[arg(long)]
+        dense: bool,
+        /// Include the exact fixed-point intermediates (`fixed`).
+        #[arg(long)]
+        fixed: bool,
+        /// Run each case K times and print `case=<line> n=<n> median_us=<µs>` to standard error.
+        #[arg(long, value_name = "K", default_value_t = 1)]
+        repeat: u32,
+        /// Input file (standard input if omitted or `-`).
+        file: Option<PathBuf>,
+    },
+}
+
+fn main() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Epoch { dense, fixed, repeat, file } => {
+            let options = EpochOptions { dense, fixed, repeat };
+            let stdout = std::io::stdout().lock();
+            let stderr = std::io::stderr().lock();
+            let status = match file.filter(|f| f.as_os_str() != "-") {
+                Some(path) => {
+                    let f = std::fs::File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+                    epoch_cmd::run(options, BufReader::new(f), stdout, stderr)?
+                }
+                None => {
+                    let stdin = std::io::stdin();
+                    if stdin.is_terminal() {
+                        eprintln!("reading epoch cases from standard input (one JSON object per line)…");
+                    }
+                    epoch_cmd::run(options, stdin.lock(), stdout, stderr)?
+                }
+            };
+            Ok(ExitCode::from(status))
+        }
+    }
+}

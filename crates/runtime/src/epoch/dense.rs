@@ -101,7 +101,7 @@ pub fn run_dense(input: &EpochInput) -> EpochOutput {
             total_stake,
             stake,
             active_stake,
-            active,
+            active: active.clone(),
             new_permits: new_permits.clone(),
             consensus,
             validator_trust,
@@ -125,6 +125,9 @@ pub fn run_dense(input: &EpochInput) -> EpochOutput {
         }
     }
     out.bonds = bonds;
+    // The dense variant stores the whole activity vector, one flag per `LastUpdate` entry,
+    // which is longer than `n` when `LastUpdate` is.
+    out.active = active;
     out.fixed.ema_bonds = ema_bonds
         .iter()
         .map(|row| {
