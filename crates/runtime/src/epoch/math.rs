@@ -33,6 +33,37 @@ fn get_or_zero(v: &[I32F32], i: usize) -> I32F32 {
     v.get(i).copied().unwrap_or(ZERO)
 }
 
+/// I32F32 `checked_div` computed without 128-bit division where that is exact.
+///
+/// substrate-fixed divides `(a << 32) / b` in i128 and reports overflow when the quotient does
+/// not fit in i64. Dividing numerator and divisor by the same power of two (the divisor's
+/// trailing zero bits, at most 32) leaves the truncated quotient unchanged, so whenever the
+/// reduced numerator fits in i64 a 64-bit division gives the identical result. Row and
+/// column sums of integer weights and bonds always take this path. Property-tested against
+/// substrate-fixed below.
+#[inline]
+pub fn checked_div_fast(a: I32F32, b: I32F32) -> Option<I32F32> {
+    let (a, b) = (a.to_bits(), b.to_bits());
+    if b == 0 {
+        return None;
+    }
+    let tz = b.trailing_zeros().min(32);
+    let shift = 32 - tz;
+    if a.unsigned_abs() < (1u64 << (63 - shift)) {
+        // |a << shift| < 2^63 and the divisor is exact after the shift, so neither step can
+        // overflow and the quotient's magnitude is at most the numerator's.
+        return Some(I32F32::from_bits((a << shift) / (b >> tz)));
+    }
+    let quotient = (i128::from(a) << 32) / i128::from(b);
+    i64::try_from(quotient).ok().map(I32F32::from_bits)
+}
+
+/// `safe_div` for I32F32 through [`checked_div_fast`]: zero on a zero divisor or overflow.
+#[inline]
+pub fn safe_div_fast(a: I32F32, b: I32F32) -> I32F32 {
+    checked_div_fast(a, b).unwrap_or(ZERO)
+}
+
 /// I64F64 vector → I32F32, truncating each element.
 pub fn vec_fixed64_to_fixed32(vec: &[I64F64]) -> Vec<I32F32> {
     vec.iter().map(|&x| fixed64_to_fixed32(x)).collect()
@@ -262,7 +293,7 @@ pub fn inplace_normalize_using_sum(x: &mut [I32F32], x_sum: I32F32) {
         return;
     }
     for v in x.iter_mut() {
-        *v = v.safe_div(x_sum);
+        *v = safe_div_fast(*v, x_sum);
     }
 }
 
@@ -279,7 +310,7 @@ pub fn inplace_normalize_64(x: &mut [I64F64]) {
 
 /// Element-wise `x / y` (safe_div); a missing `y` counts as zero. Length of `x`.
 pub fn vecdiv(x: &[I32F32], y: &[I32F32]) -> Vec<I32F32> {
-    x.iter().enumerate().map(|(i, xi)| xi.safe_div(get_or_zero(y, i))).collect()
+    x.iter().enumerate().map(|(i, xi)| safe_div_fast(*xi, get_or_zero(y, i))).collect()
 }
 
 /// Divides each row by its sum where that sum is positive.
@@ -288,7 +319,7 @@ pub fn inplace_row_normalize(x: &mut [Vec<I32F32>]) {
         let total = sum(row);
         if total > ZERO {
             for v in row.iter_mut() {
-                *v = v.safe_div(total);
+                *v = safe_div_fast(*v, total);
             }
         }
     }
@@ -300,7 +331,7 @@ pub fn inplace_row_normalize_sparse(sparse_matrix: &mut [Vec<(u16, I32F32)>]) {
         let total = wrapping_sum32(row.iter().map(|(_, v)| v));
         if total > ZERO {
             for (_, v) in row.iter_mut() {
-                *v = v.safe_div(total);
+                *v = safe_div_fast(*v, total);
             }
         }
     }
@@ -334,7 +365,7 @@ pub fn inplace_col_normalize_sparse(sparse_matrix: &mut [Vec<(u16, I32F32)>], co
         for (j, v) in row.iter_mut() {
             let denom = get_or_zero(&col_sum, usize::from(*j));
             if denom != ZERO {
-                *v = v.safe_div(denom);
+                *v = safe_div_fast(*v, denom);
             }
         }
     }
@@ -355,7 +386,7 @@ pub fn inplace_col_normalize(x: &mut [Vec<I32F32>]) {
     for row in x.iter_mut() {
         for (v, s) in row.iter_mut().zip(&col_sums) {
             if *s != ZERO {
-                *v = v.safe_div(*s);
+                *v = safe_div_fast(*v, *s);
             }
         }
     }
@@ -378,7 +409,7 @@ pub fn inplace_col_max_upscale_sparse(sparse_matrix: &mut [Vec<(u16, I32F32)>], 
         for (j, v) in row.iter_mut() {
             let m = get_or_zero(&col_max, usize::from(*j));
             if m != ZERO {
-                *v = v.safe_div(m);
+                *v = safe_div_fast(*v, m);
             }
         }
     }
@@ -401,7 +432,7 @@ pub fn inplace_col_max_upscale(x: &mut [Vec<I32F32>]) {
     for row in x.iter_mut() {
         for (v, m) in row.iter_mut().zip(&col_max) {
             if *m != ZERO {
-                *v = v.safe_div(*m);
+                *v = safe_div_fast(*v, *m);
             }
         }
     }
@@ -677,9 +708,9 @@ pub fn col_clip_sparse(sparse_matrix: &[Vec<(u16, I32F32)>], col_threshold: &[I3
 /// Scratch space for [`weighted_median`], reused across columns.
 #[derive(Default)]
 pub struct MedianScratch {
-    current: Vec<usize>,
-    lower: Vec<usize>,
-    upper: Vec<usize>,
+    current: Vec<(I32F32, I32F32)>,
+    lower: Vec<(I32F32, I32F32)>,
+    upper: Vec<(I32F32, I32F32)>,
 }
 
 /// Stake-weighted median by iterative partition around the middle element (yuma spec §3.7):
@@ -692,63 +723,56 @@ pub fn weighted_median(
     partition_lo: I32F32,
     partition_hi: I32F32,
 ) -> I32F32 {
-    let mut scratch = MedianScratch::default();
-    weighted_median_with(&mut scratch, stake, score, partition_idx, minority, partition_lo, partition_hi)
-}
-
-/// [`weighted_median`] with caller-provided scratch buffers.
-pub fn weighted_median_with(
-    scratch: &mut MedianScratch,
-    stake: &[I32F32],
-    score: &[I32F32],
-    partition_idx: &[usize],
-    minority: I32F32,
-    mut lo: I32F32,
-    mut hi: I32F32,
-) -> I32F32 {
     if stake.len() != score.len() {
         return ZERO;
     }
+    let mut scratch = MedianScratch::default();
+    scratch.current.extend(partition_idx.iter().map(|&i| (get_or_zero(score, i), get_or_zero(stake, i))));
+    weighted_median_pairs(&mut scratch, minority, partition_lo, partition_hi)
+}
+
+/// The partition search of [`weighted_median`] over the `(score, stake)` candidates already
+/// loaded into `scratch.current`, in candidate order.
+///
+/// Each round takes the candidate at position `len / 2` as pivot, splits the others into
+/// strictly lower and strictly higher scores (keeping their order; equal scores drop out) and
+/// recurses into the side that holds the minority boundary, or returns the pivot.
+pub fn weighted_median_pairs(scratch: &mut MedianScratch, minority: I32F32, mut lo: I32F32, mut hi: I32F32) -> I32F32 {
     let MedianScratch { current, lower, upper } = scratch;
-    current.clear();
-    current.extend_from_slice(partition_idx);
     // The reference stops after `len` rounds as a safety net; each round shrinks the candidate
-    // set, so this bound is never reached on real input but is kept for identical behaviour.
-    let limit = partition_idx.len();
+    // set, so this bound is never reached, but it is kept for identical behaviour.
+    let limit = current.len();
     let mut rounds = 0usize;
     loop {
-        match current.len() {
-            0 => return ZERO,
-            1 => return get_or_zero(score, current[0]),
-            len => {
-                let pivot = get_or_zero(score, current[len / 2]);
-                let mut lo_stake = ZERO;
-                let mut hi_stake = ZERO;
-                lower.clear();
-                upper.clear();
-                for &idx in current.iter() {
-                    let s = get_or_zero(score, idx);
-                    if s == pivot {
-                        continue;
-                    }
-                    if s < pivot {
-                        lo_stake = lo_stake.saturating_add(get_or_zero(stake, idx));
-                        lower.push(idx);
-                    } else {
-                        hi_stake = hi_stake.saturating_add(get_or_zero(stake, idx));
-                        upper.push(idx);
-                    }
-                }
-                if minority < lo.saturating_add(lo_stake) && !lower.is_empty() {
-                    core::mem::swap(current, lower);
-                    hi = lo.saturating_add(lo_stake);
-                } else if hi.saturating_sub(hi_stake) <= minority && !upper.is_empty() {
-                    core::mem::swap(current, upper);
-                    lo = hi.saturating_sub(hi_stake);
-                } else {
-                    return pivot;
-                }
+        let len = current.len();
+        if len == 0 {
+            return ZERO;
+        }
+        if len == 1 {
+            return current[0].0;
+        }
+        let pivot = current[len / 2].0;
+        let mut lo_stake = ZERO;
+        let mut hi_stake = ZERO;
+        lower.clear();
+        upper.clear();
+        for &(s, w) in current.iter() {
+            if s < pivot {
+                lo_stake = lo_stake.saturating_add(w);
+                lower.push((s, w));
+            } else if s > pivot {
+                hi_stake = hi_stake.saturating_add(w);
+                upper.push((s, w));
             }
+        }
+        if minority < lo.saturating_add(lo_stake) && !lower.is_empty() {
+            core::mem::swap(current, lower);
+            hi = lo.saturating_add(lo_stake);
+        } else if hi.saturating_sub(hi_stake) <= minority && !upper.is_empty() {
+            core::mem::swap(current, upper);
+            lo = hi.saturating_sub(hi_stake);
+        } else {
+            return pivot;
         }
         rounds += 1;
         if rounds > limit {
@@ -765,7 +789,6 @@ pub fn weighted_median_col(stake: &[I32F32], score: &[Vec<I32F32>], majority: I3
     let mut scratch = MedianScratch::default();
     let mut use_stake = Vec::new();
     let mut use_score = Vec::new();
-    let mut idxs = Vec::new();
     for (c, cell) in median.iter_mut().enumerate() {
         use_stake.clear();
         use_score.clear();
@@ -787,9 +810,9 @@ pub fn weighted_median_col(stake: &[I32F32], score: &[Vec<I32F32>], majority: I3
             inplace_normalize(&mut use_stake);
             let stake_sum = sum(&use_stake);
             let minority = stake_sum.saturating_sub(majority);
-            idxs.clear();
-            idxs.extend(0..use_stake.len());
-            *cell = weighted_median_with(&mut scratch, &use_stake, &use_score, &idxs, minority, ZERO, stake_sum);
+            scratch.current.clear();
+            scratch.current.extend(use_score.iter().copied().zip(use_stake.iter().copied()));
+            *cell = weighted_median_pairs(&mut scratch, minority, ZERO, stake_sum);
         }
     }
     median
@@ -824,12 +847,13 @@ pub fn weighted_median_col_sparse(
             k += 1;
         }
     }
-    let idxs: Vec<usize> = (0..voters).collect();
     let mut scratch = MedianScratch::default();
     (0..columns)
         .map(|c| {
             let col = &scores[c * voters..(c + 1) * voters];
-            weighted_median_with(&mut scratch, &use_stake, col, &idxs, minority, ZERO, stake_sum)
+            scratch.current.clear();
+            scratch.current.extend(col.iter().copied().zip(use_stake.iter().copied()));
+            weighted_median_pairs(&mut scratch, minority, ZERO, stake_sum)
         })
         .collect()
 }
@@ -1147,6 +1171,32 @@ mod tests {
         }
         for v in [f(0.0), f(1.0), f(-1.0), f(20.0), f(-20.0), I32F32::from_bits(1), I32F32::from_bits(-1)] {
             assert_eq!(exp_taylor(v), exp::<I32F32, I32F32>(v).ok(), "x = {v}");
+        }
+    }
+
+    #[test]
+    fn fast_division_equals_substrate_fixed() {
+        let mut state = 0x1234_5678_9abc_def0u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let specials = [0i64, 1, -1, 2, 1 << 31, 1 << 32, -(1 << 32), 3 << 32, i64::MAX, i64::MIN, i64::MIN + 1];
+        let mut values: Vec<i64> = specials.to_vec();
+        for _ in 0..4000 {
+            let r = next();
+            // Mix magnitudes: small fractions, integers, and full-range values.
+            let shift = (r % 64) as u32;
+            values.push((next() as i64) >> shift);
+            values.push(((next() % 70_000) as i64) << 32);
+        }
+        for (i, &a) in values.iter().enumerate() {
+            for &b in values.iter().skip(i % 7).step_by(97).chain(specials.iter()) {
+                let (x, y) = (I32F32::from_bits(a), I32F32::from_bits(b));
+                assert_eq!(checked_div_fast(x, y), x.checked_div(y), "{a} / {b}");
+            }
         }
     }
 

@@ -3,10 +3,10 @@
 use super::input::EpochInput;
 use super::math::{
     self, SparseMatrix, col_clip_sparse, inplace_col_max_upscale_sparse, inplace_col_normalize_sparse,
-    inplace_normalize, inplace_row_normalize_sparse, interpolate_sparse, is_topk_nonzero,
-    mask_diag_sparse, mask_diag_sparse_except_index, mask_rows_sparse, mat_ema_sparse, mat_vec_mul_sparse,
+    inplace_normalize, inplace_row_normalize_sparse, interpolate_sparse, is_topk_nonzero, mat_ema_sparse,
+    mat_vec_mul_sparse,
     matmul_sparse, matmul_transpose_sparse, row_hadamard_sparse, row_sum_sparse,
-    scalar_vec_mask_sparse_matrix, u16_proportion_to_fixed, u16_to_fixed, vec_mask_sparse_matrix,
+    scalar_vec_mask_sparse_matrix, u16_proportion_to_fixed, u16_to_fixed,
     vec_mul, weighted_median_col_sparse,
 };
 use super::output::EpochOutput;
@@ -52,20 +52,10 @@ pub fn run_sparse(input: &EpochInput) -> EpochOutput {
     let active_stake = stake::active_stake(&stake, &inactive, &forbids);
 
     // §3.6 weights: W1 permitted rows, W2 diagonal, W3 outdated, W4 commit-reveal, W5 rows.
-    let mut weights = read_weights(input);
-    weights = mask_rows_sparse(&forbids, &weights);
-    weights = match owner {
-        Some(o) => mask_diag_sparse_except_index(&weights, o),
-        None => mask_diag_sparse(&weights),
-    };
-    weights = vec_mask_sparse_matrix(&weights, &last_update, &registered, |updated, reg| updated <= reg);
-    if let Some(commit_blocks) = &input.commit_blocks {
-        let mut blocks = vec![u64::MAX; nu];
-        for (b, c) in blocks.iter_mut().zip(commit_blocks) {
-            *b = *c;
-        }
-        weights = vec_mask_sparse_matrix(&weights, &blocks, &registered, |commit, reg| commit < reg);
-    }
+    let commit_blocks = input.commit_blocks.as_ref().map(|blocks| {
+        (0..nu).map(|i| blocks.get(i).copied().unwrap_or(u64::MAX)).collect::<Vec<u64>>()
+    });
+    let mut weights = masked_weights(input, &forbids, &last_update, &registered, commit_blocks.as_deref());
     inplace_row_normalize_sparse(&mut weights);
 
     // §3.7 consensus; §3.8 clipping, validator trust, incentive.
@@ -142,14 +132,43 @@ pub fn run_sparse(input: &EpochInput) -> EpochOutput {
     out
 }
 
-/// `Weights` rows `0..n` with entries for uids `< n`, values as I32F32 integers.
-fn read_weights(input: &EpochInput) -> SparseMatrix {
+/// `Weights` rows `0..n` (entries for uids `< n`, values as I32F32 integers) after the masks
+/// W1–W4 of yuma spec §3.6, applied in one pass. Each mask only drops whole rows or single
+/// entries, so fusing them gives the same matrix as applying them one after another:
+/// W1 rows of uids without a stored permit (or beyond the permit vector) are emptied;
+/// W2 self-weights are dropped except the owner's; W3 weights set no later than the target's
+/// registration are dropped (`last_update ≤ registered`); W4, with commit-reveal on, weights on
+/// uids registered after the validator's earliest live commit are dropped.
+fn masked_weights(
+    input: &EpochInput,
+    forbids: &[bool],
+    last_update: &[u64],
+    registered: &[u64],
+    commit_blocks: Option<&[u64]>,
+) -> SparseMatrix {
     let n = input.n;
     (0..usize::from(n))
         .map(|i| {
-            input.weights.get(i).map_or_else(Vec::new, |row| {
-                row.iter().filter(|&&(j, _)| j < n).map(|&(j, w)| (j, u16_to_fixed(w))).collect()
-            })
+            let Some(row) = input.weights.get(i) else {
+                return Vec::new();
+            };
+            if forbids.get(i).copied().unwrap_or(true) {
+                return Vec::new();
+            }
+            let keeps_self = input.owner_uid.is_some_and(|o| usize::from(o) == i);
+            let updated = last_update.get(i).copied().unwrap_or(0);
+            let committed = commit_blocks.map(|c| c.get(i).copied().unwrap_or(u64::MAX));
+            row.iter()
+                .filter(|&&(j, _)| {
+                    let ju = usize::from(j);
+                    let reg = registered.get(ju).copied().unwrap_or(0);
+                    j < n
+                        && (ju != i || keeps_self)
+                        && updated > reg
+                        && committed.is_none_or(|c| c >= reg)
+                })
+                .map(|&(j, w)| (j, u16_to_fixed(w)))
+                .collect()
         })
         .collect()
 }
