@@ -6,7 +6,7 @@ use super::math::{
     inplace_normalize, inplace_row_normalize_sparse, interpolate_sparse, is_topk_nonzero, mat_ema_sparse,
     mat_vec_mul_sparse,
     matmul_sparse, matmul_transpose_sparse, row_hadamard_sparse, row_sum_sparse,
-    scalar_vec_mask_sparse_matrix, u16_proportion_to_fixed, u16_to_fixed,
+    u16_proportion_to_fixed, u16_to_fixed,
     vec_mul, weighted_median_col_sparse,
 };
 use super::output::EpochOutput;
@@ -68,19 +68,22 @@ pub fn run_sparse(input: &EpochInput) -> EpochOutput {
 
     // §3.9 weights for bonds.
     let penalty = u16_proportion_to_fixed(input.bonds_penalty);
-    let weights_for_bonds = interpolate_sparse(&weights, &clipped, n, penalty);
+    // Penalty 0 and 1 select a matrix unchanged (the reference returns a copy), so borrow it.
+    let interpolated;
+    let weights_for_bonds: &SparseMatrix = if penalty == I32F32::from_bits(0) {
+        &weights
+    } else if penalty == I32F32::from_bits(1 << 32) {
+        &clipped
+    } else {
+        interpolated = interpolate_sparse(&weights, &clipped, n, penalty);
+        &interpolated
+    };
 
     // §3.10 bonds and dividends.
     let last_tempo = input.last_tempo();
     let (dividends, ema_bonds) = if input.yuma3_enabled {
-        let mut bonds = read_bonds(input);
-        for row in &mut bonds {
-            for (_, b) in row.iter_mut() {
-                *b = math::fixed_to_fixed_u16_proportion(*b);
-            }
-        }
-        let bonds = scalar_vec_mask_sparse_matrix(&bonds, last_tempo, &registered, |lt, reg| lt <= reg);
-        let ema = yuma3_ema(input, &weights_for_bonds, &bonds, &consensus);
+        let bonds = read_bonds(input, last_tempo, &registered, math::fixed_to_fixed_u16_proportion);
+        let ema = yuma3_ema(input, weights_for_bonds, &bonds, &consensus);
         let mut ema_norm = ema.clone();
         inplace_col_normalize_sparse(&mut ema_norm, n);
         let per_validator = row_sum_sparse(&mat_vec_mul_sparse(&ema_norm, &incentive));
@@ -88,10 +91,9 @@ pub fn run_sparse(input: &EpochInput) -> EpochOutput {
         inplace_normalize(&mut dividends);
         (dividends, ema)
     } else {
-        let bonds = read_bonds(input);
-        let mut bonds = scalar_vec_mask_sparse_matrix(&bonds, last_tempo, &registered, |lt, reg| lt <= reg);
+        let mut bonds = read_bonds(input, last_tempo, &registered, |b| b);
         inplace_col_normalize_sparse(&mut bonds, n);
-        let mut delta = row_hadamard_sparse(&weights_for_bonds, &active_stake);
+        let mut delta = row_hadamard_sparse(weights_for_bonds, &active_stake);
         inplace_col_normalize_sparse(&mut delta, n);
         let mut ema = mat_ema_sparse(&delta, &bonds, stake::ema_alpha(input.bonds_moving_average));
         inplace_col_normalize_sparse(&mut ema, n);
@@ -173,15 +175,23 @@ fn masked_weights(
         .collect()
 }
 
-/// `Bonds` rows `0..n`, every entry (the reference does not filter columns here), values as
-/// I32F32 integers.
-fn read_bonds(input: &EpochInput) -> SparseMatrix {
+/// `Bonds` rows `0..n` as I32F32 integers mapped through `scale`, without the entries of
+/// recently registered columns (`last_tempo ≤ registered`, yuma spec §3.10). The reference
+/// does not filter bond columns `≥ n` here; their registration block reads as 0.
+fn read_bonds(
+    input: &EpochInput,
+    last_tempo: u64,
+    registered: &[u64],
+    scale: impl Fn(I32F32) -> I32F32,
+) -> SparseMatrix {
     (0..usize::from(input.n))
         .map(|i| {
-            input
-                .bonds
-                .get(i)
-                .map_or_else(Vec::new, |row| row.iter().map(|&(j, b)| (j, u16_to_fixed(b))).collect())
+            input.bonds.get(i).map_or_else(Vec::new, |row| {
+                row.iter()
+                    .filter(|&&(j, _)| last_tempo > registered.get(usize::from(j)).copied().unwrap_or(0))
+                    .map(|&(j, b)| (j, scale(u16_to_fixed(b))))
+                    .collect()
+            })
         })
         .collect()
 }
