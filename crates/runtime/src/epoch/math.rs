@@ -58,6 +58,73 @@ pub fn checked_div_fast(a: I32F32, b: I32F32) -> Option<I32F32> {
     i64::try_from(quotient).ok().map(I32F32::from_bits)
 }
 
+/// Division of many I32F32 values by one divisor, exactly as [`checked_div_fast`] (and so as
+/// substrate-fixed's `checked_div`) divides them, but with the 64-bit division replaced by a
+/// multiply with a precomputed reciprocal (Granlund & Montgomery, "Division by invariant
+/// integers using multiplication", 1994, fig. 4.1), which is exact for every 64-bit numerator.
+/// Used where a whole row or column is divided by its sum. Property-tested below.
+#[derive(Clone, Copy, Debug)]
+pub struct FixedDivisor {
+    divisor: I32F32,
+    /// Numerator shift: `32 − trailing_zeros(divisor)` (at most 32).
+    shift: u32,
+    /// `|divisor| >> trailing_zeros`, the reduced divisor (0 only for a zero divisor).
+    reduced: u64,
+    negative: bool,
+    magic: u64,
+    sh1: u32,
+    sh2: u32,
+}
+
+impl FixedDivisor {
+    /// Prepares division by `divisor`.
+    pub fn new(divisor: I32F32) -> Self {
+        let bits = divisor.to_bits();
+        let tz = if bits == 0 { 32 } else { bits.trailing_zeros().min(32) };
+        let reduced = (bits >> tz).unsigned_abs();
+        let (magic, sh1, sh2) = if reduced == 0 {
+            (0, 0, 0)
+        } else {
+            // l = ceil(log2(d)); m = floor(2^64 (2^l − d) / d) + 1 < 2^64.
+            let l = 64 - (reduced - 1).leading_zeros();
+            let numerator = ((1u128 << l) - u128::from(reduced)) << 64;
+            let magic = u64::try_from(numerator / u128::from(reduced) + 1).unwrap_or(u64::MAX);
+            (magic, l.min(1), l.saturating_sub(1))
+        };
+        Self { divisor, shift: 32 - tz, reduced, negative: bits < 0, magic, sh1, sh2 }
+    }
+
+    /// `floor(n / reduced)` without a division instruction.
+    #[inline]
+    fn div_reduced(&self, n: u64) -> u64 {
+        let t = u64::try_from((u128::from(self.magic) * u128::from(n)) >> 64).unwrap_or(0);
+        (t + ((n - t) >> self.sh1)) >> self.sh2
+    }
+
+    /// `checked_div(a, divisor)`.
+    #[inline]
+    pub fn checked_div(&self, a: I32F32) -> Option<I32F32> {
+        if self.reduced == 0 {
+            return None;
+        }
+        let bits = a.to_bits();
+        let magnitude = bits.unsigned_abs();
+        if magnitude < (1u64 << (63 - self.shift)) {
+            let q = self.div_reduced(magnitude << self.shift);
+            // q ≤ |numerator| < 2^63, so it fits; the sign follows truncation toward zero.
+            let q = i64::try_from(q).unwrap_or(0);
+            return Some(I32F32::from_bits(if (bits < 0) != self.negative { -q } else { q }));
+        }
+        checked_div_fast(a, self.divisor)
+    }
+
+    /// `safe_div(a, divisor)`: zero on a zero divisor or overflow.
+    #[inline]
+    pub fn safe_div(&self, a: I32F32) -> I32F32 {
+        self.checked_div(a).unwrap_or(ZERO)
+    }
+}
+
 /// I32F32 `saturating_mul` on raw bits: the floored product, clamped to the type's range.
 ///
 /// Identical to substrate-fixed's (which widens to i128 and saturates on overflow); written
@@ -303,8 +370,9 @@ pub fn inplace_normalize_using_sum(x: &mut [I32F32], x_sum: I32F32) {
     if x_sum == ZERO {
         return;
     }
+    let divisor = FixedDivisor::new(x_sum);
     for v in x.iter_mut() {
-        *v = safe_div_fast(*v, x_sum);
+        *v = divisor.safe_div(*v);
     }
 }
 
@@ -341,8 +409,9 @@ pub fn inplace_row_normalize_sparse(sparse_matrix: &mut [Vec<(u16, I32F32)>]) {
     for row in sparse_matrix.iter_mut() {
         let total = wrapping_sum32(row.iter().map(|(_, v)| v));
         if total > ZERO {
+            let divisor = FixedDivisor::new(total);
             for (_, v) in row.iter_mut() {
-                *v = safe_div_fast(*v, total);
+                *v = divisor.safe_div(*v);
             }
         }
     }
@@ -372,11 +441,14 @@ pub fn inplace_col_normalize_sparse(sparse_matrix: &mut [Vec<(u16, I32F32)>], co
             }
         }
     }
+    let divisors: Vec<FixedDivisor> = col_sum.iter().map(|&d| FixedDivisor::new(d)).collect();
     for row in sparse_matrix.iter_mut() {
         for (j, v) in row.iter_mut() {
-            let denom = get_or_zero(&col_sum, usize::from(*j));
-            if denom != ZERO {
-                *v = safe_div_fast(*v, denom);
+            // A zero (or missing) column sum leaves the entry unchanged.
+            if let Some(d) = divisors.get(usize::from(*j))
+                && d.divisor != ZERO
+            {
+                *v = d.safe_div(*v);
             }
         }
     }
@@ -416,11 +488,13 @@ pub fn inplace_col_max_upscale_sparse(sparse_matrix: &mut [Vec<(u16, I32F32)>], 
             }
         }
     }
+    let divisors: Vec<FixedDivisor> = col_max.iter().map(|&d| FixedDivisor::new(d)).collect();
     for row in sparse_matrix.iter_mut() {
         for (j, v) in row.iter_mut() {
-            let m = get_or_zero(&col_max, usize::from(*j));
-            if m != ZERO {
-                *v = safe_div_fast(*v, m);
+            if let Some(d) = divisors.get(usize::from(*j))
+                && d.divisor != ZERO
+            {
+                *v = d.safe_div(*v);
             }
         }
     }
@@ -765,17 +839,24 @@ pub fn weighted_median_pairs(scratch: &mut MedianScratch, minority: I32F32, mut 
         let pivot = current[len / 2].0;
         let mut lo_stake = ZERO;
         let mut hi_stake = ZERO;
-        lower.clear();
-        upper.clear();
+        // Branch-free stable partition: every candidate is written to both sides and the side's
+        // length only advances when it belongs there (scores are random, so branches on them
+        // would mispredict about half the time). Adding zero is the identity of saturating_add.
+        lower.resize(len, (ZERO, ZERO));
+        upper.resize(len, (ZERO, ZERO));
+        let (mut nl, mut nu) = (0usize, 0usize);
         for &(s, w) in current.iter() {
-            if s < pivot {
-                lo_stake = lo_stake.saturating_add(w);
-                lower.push((s, w));
-            } else if s > pivot {
-                hi_stake = hi_stake.saturating_add(w);
-                upper.push((s, w));
-            }
+            let is_lo = s < pivot;
+            let is_hi = s > pivot;
+            lower[nl] = (s, w);
+            upper[nu] = (s, w);
+            nl += usize::from(is_lo);
+            nu += usize::from(is_hi);
+            lo_stake = lo_stake.saturating_add(if is_lo { w } else { ZERO });
+            hi_stake = hi_stake.saturating_add(if is_hi { w } else { ZERO });
         }
+        lower.truncate(nl);
+        upper.truncate(nu);
         if minority < lo.saturating_add(lo_stake) && !lower.is_empty() {
             core::mem::swap(current, lower);
             hi = lo.saturating_add(lo_stake);
@@ -1231,6 +1312,40 @@ mod tests {
                 assert_eq!(mul_sat(x, y), x.saturating_mul(y), "{a} * {b}");
             }
         }
+    }
+
+    #[test]
+    fn invariant_divisor_equals_substrate_fixed() {
+        let mut state = 0x5555_aaaa_1234_9876u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let specials = [1i64, -1, 2, 3, 7, 1 << 31, 1 << 32, -(1 << 32), (1 << 32) + 1, 3 << 32, i64::MAX, i64::MIN, i64::MIN + 1];
+        let mut divisors: Vec<i64> = specials.to_vec();
+        let mut numerators: Vec<i64> = specials.to_vec();
+        numerators.extend([0, u32::MAX as i64, (1 << 31) - 1]);
+        for _ in 0..400 {
+            let shift = (next() % 64) as u32;
+            divisors.push((next() as i64) >> shift);
+            divisors.push(((next() % 5_000_000) as i64) << 32);
+            divisors.push((next() % 10_000) as i64 + 1);
+        }
+        for _ in 0..2000 {
+            let shift = (next() % 64) as u32;
+            numerators.push((next() as i64) >> shift);
+            numerators.push(((next() % 70_000) as i64) << 32);
+        }
+        for &d in &divisors {
+            let divisor = FixedDivisor::new(I32F32::from_bits(d));
+            for &a in &numerators {
+                let (x, y) = (I32F32::from_bits(a), I32F32::from_bits(d));
+                assert_eq!(divisor.checked_div(x), x.checked_div(y), "{a} / {d}");
+            }
+        }
+        assert_eq!(FixedDivisor::new(ZERO).checked_div(ONE), None);
     }
 
     #[test]
