@@ -95,14 +95,16 @@ impl FixedDivisor {
     }
 
     /// `floor(n / reduced)` without a division instruction.
-    #[inline]
+    #[inline(always)]
     fn div_reduced(&self, n: u64) -> u64 {
-        let t = u64::try_from((u128::from(self.magic) * u128::from(n)) >> 64).unwrap_or(0);
-        (t + ((n - t) >> self.sh1)) >> self.sh2
+        // The high half of m·n is at most n (m < 2^64), so neither step below can wrap; the
+        // wrapping forms only spare the overflow checks of our release profile.
+        let t = ((u128::from(self.magic) * u128::from(n)) >> 64) as u64;
+        t.wrapping_add(n.wrapping_sub(t) >> self.sh1) >> self.sh2
     }
 
     /// `checked_div(a, divisor)`.
-    #[inline]
+    #[inline(always)]
     pub fn checked_div(&self, a: I32F32) -> Option<I32F32> {
         if self.reduced == 0 {
             return None;
@@ -110,16 +112,16 @@ impl FixedDivisor {
         let bits = a.to_bits();
         let magnitude = bits.unsigned_abs();
         if magnitude < (1u64 << (63 - self.shift)) {
-            let q = self.div_reduced(magnitude << self.shift);
-            // q ≤ |numerator| < 2^63, so it fits; the sign follows truncation toward zero.
-            let q = i64::try_from(q).unwrap_or(0);
-            return Some(I32F32::from_bits(if (bits < 0) != self.negative { -q } else { q }));
+            // q ≤ |numerator| < 2^63, so it fits in i64; the sign follows truncation toward
+            // zero.
+            let q = self.div_reduced(magnitude << self.shift) as i64;
+            return Some(I32F32::from_bits(if (bits < 0) != self.negative { q.wrapping_neg() } else { q }));
         }
         checked_div_fast(a, self.divisor)
     }
 
     /// `safe_div(a, divisor)`: zero on a zero divisor or overflow.
-    #[inline]
+    #[inline(always)]
     pub fn safe_div(&self, a: I32F32) -> I32F32 {
         self.checked_div(a).unwrap_or(ZERO)
     }
@@ -824,12 +826,20 @@ pub fn weighted_median(
 /// recurses into the side that holds the minority boundary, or returns the pivot.
 pub fn weighted_median_pairs(scratch: &mut MedianScratch, minority: I32F32, mut lo: I32F32, mut hi: I32F32) -> I32F32 {
     let MedianScratch { current, lower, upper } = scratch;
+    let mut len = current.len();
+    // The side buffers only grow, and logical lengths are tracked separately, so a column
+    // costs no allocation or clearing once the buffers are warm.
+    if lower.len() < len {
+        lower.resize(len, (ZERO, ZERO));
+    }
+    if upper.len() < len {
+        upper.resize(len, (ZERO, ZERO));
+    }
     // The reference stops after `len` rounds as a safety net; each round shrinks the candidate
     // set, so this bound is never reached, but it is kept for identical behaviour.
-    let limit = current.len();
+    let limit = len;
     let mut rounds = 0usize;
     loop {
-        let len = current.len();
         if len == 0 {
             return ZERO;
         }
@@ -839,29 +849,27 @@ pub fn weighted_median_pairs(scratch: &mut MedianScratch, minority: I32F32, mut 
         let pivot = current[len / 2].0;
         let mut lo_stake = ZERO;
         let mut hi_stake = ZERO;
-        // Branch-free stable partition: every candidate is written to both sides and the side's
+        // Branch-free stable partition: every candidate is written to both sides and a side's
         // length only advances when it belongs there (scores are random, so branches on them
         // would mispredict about half the time). Adding zero is the identity of saturating_add.
-        lower.resize(len, (ZERO, ZERO));
-        upper.resize(len, (ZERO, ZERO));
         let (mut nl, mut nu) = (0usize, 0usize);
-        for &(s, w) in current.iter() {
+        for &(s, w) in &current[..len] {
             let is_lo = s < pivot;
             let is_hi = s > pivot;
             lower[nl] = (s, w);
             upper[nu] = (s, w);
-            nl += usize::from(is_lo);
-            nu += usize::from(is_hi);
+            nl = nl.wrapping_add(usize::from(is_lo));
+            nu = nu.wrapping_add(usize::from(is_hi));
             lo_stake = lo_stake.saturating_add(if is_lo { w } else { ZERO });
             hi_stake = hi_stake.saturating_add(if is_hi { w } else { ZERO });
         }
-        lower.truncate(nl);
-        upper.truncate(nu);
-        if minority < lo.saturating_add(lo_stake) && !lower.is_empty() {
+        if minority < lo.saturating_add(lo_stake) && nl > 0 {
             core::mem::swap(current, lower);
+            len = nl;
             hi = lo.saturating_add(lo_stake);
-        } else if hi.saturating_sub(hi_stake) <= minority && !upper.is_empty() {
+        } else if hi.saturating_sub(hi_stake) <= minority && nu > 0 {
             core::mem::swap(current, upper);
+            len = nu;
             lo = hi.saturating_sub(hi_stake);
         } else {
             return pivot;
