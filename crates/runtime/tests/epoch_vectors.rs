@@ -813,6 +813,43 @@ fn drop_zero_entries(rows: &[Vec<(u16, u16)>]) -> Vec<Vec<(u16, u16)>> {
         .collect()
 }
 
+/// A figure in `reference_outputs_not_asserted` known to be wrong, with the correct value.
+struct PermitErratum {
+    /// Prefix of the step description (`"<file> step <k>"`).
+    step: &'static str,
+    /// The (wrong) value the vector file records.
+    recorded: [bool; 4],
+    /// The value the reference chain produces.
+    corrected: [bool; 4],
+    reason: &'static str,
+}
+
+/// Secondary figures that disagree with the reference chain. In both steps n = k = 4 with four
+/// equal non-zero stakes, so `is_topk_nonzero` keeps every uid; the oracle replay of the same
+/// epoch calls (`oracle/upstream_replay.jsonl`, `replay/test_outdated_weights(sparse)/call02`
+/// and `replay/test_deregistered_miner_bonds(sparse)/call02`) agrees. The recorded value is the
+/// next step's input, taken after uid 3 was re-registered (which clears its permit).
+const PERMIT_ERRATA: &[PermitErratum] = &[
+    PermitErratum {
+        step: "test_outdated_weights.json step 1 ",
+        recorded: [true, true, true, false],
+        corrected: [true, true, true, true],
+        reason: "recorded after uid 3's re-registration; oracle call02 agrees with the correction",
+    },
+    PermitErratum {
+        step: "test_deregistered_miner_bonds.json step 1 ",
+        recorded: [true, true, true, false],
+        corrected: [true, true, true, true],
+        reason: "recorded after uid 3's re-registration; oracle call02 agrees with the correction",
+    },
+];
+
+fn permit_erratum(what: &str, recorded: &[bool]) -> Option<&'static PermitErratum> {
+    PERMIT_ERRATA
+        .iter()
+        .find(|e| what.starts_with(e.step) && recorded == e.recorded.as_slice())
+}
+
 /// Compares every reference figure; returns how many figures were compared.
 fn compare_reference_outputs(
     refs: &Value,
@@ -836,7 +873,15 @@ fn compare_reference_outputs(
             "validator_emission" => diff_u64(k, &out.validator_emission, v, what, diffs),
             "new_validator_permits" => {
                 let want = bool_list(v, k);
-                if out.validator_permit != want {
+                if let Some(erratum) = permit_erratum(what, &want) {
+                    // A known error in the secondary figures: check we give the corrected value.
+                    if out.validator_permit != erratum.corrected {
+                        diffs.push(format!(
+                            "{what}: {k}: got {:?}, corrected reference {:?} ({})",
+                            out.validator_permit, erratum.corrected, erratum.reason
+                        ));
+                    }
+                } else if out.validator_permit != want {
                     diffs.push(format!(
                         "{what}: {k}: got {:?}, reference {want:?}",
                         out.validator_permit

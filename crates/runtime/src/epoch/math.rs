@@ -839,6 +839,11 @@ pub fn weighted_median_pairs(scratch: &mut MedianScratch, minority: I32F32, mut 
     // set, so this bound is never reached, but it is kept for identical behaviour.
     let limit = len;
     let mut rounds = 0usize;
+    let bounded = current.iter().try_fold(0u64, |acc, &(_, w)| {
+        let total = acc.checked_add(w.to_bits().unsigned_abs())?;
+        (total < 1 << 62).then_some(total)
+    });
+    let bounded = bounded.is_some();
     loop {
         if len == 0 {
             return ZERO;
@@ -853,15 +858,32 @@ pub fn weighted_median_pairs(scratch: &mut MedianScratch, minority: I32F32, mut 
         // length only advances when it belongs there (scores are random, so branches on them
         // would mispredict about half the time). Adding zero is the identity of saturating_add.
         let (mut nl, mut nu) = (0usize, 0usize);
-        for &(s, w) in &current[..len] {
-            let is_lo = s < pivot;
-            let is_hi = s > pivot;
-            lower[nl] = (s, w);
-            upper[nu] = (s, w);
-            nl = nl.wrapping_add(usize::from(is_lo));
-            nu = nu.wrapping_add(usize::from(is_hi));
-            lo_stake = lo_stake.saturating_add(if is_lo { w } else { ZERO });
-            hi_stake = hi_stake.saturating_add(if is_hi { w } else { ZERO });
+        if bounded {
+            // No partial sum can leave ±2^62, so plain addition equals saturating addition.
+            let (mut lo_bits, mut hi_bits) = (0i64, 0i64);
+            for &(s, w) in &current[..len] {
+                let is_lo = s < pivot;
+                let is_hi = s > pivot;
+                lower[nl] = (s, w);
+                upper[nu] = (s, w);
+                nl = nl.wrapping_add(usize::from(is_lo));
+                nu = nu.wrapping_add(usize::from(is_hi));
+                lo_bits = lo_bits.wrapping_add(if is_lo { w.to_bits() } else { 0 });
+                hi_bits = hi_bits.wrapping_add(if is_hi { w.to_bits() } else { 0 });
+            }
+            lo_stake = I32F32::from_bits(lo_bits);
+            hi_stake = I32F32::from_bits(hi_bits);
+        } else {
+            for &(s, w) in &current[..len] {
+                let is_lo = s < pivot;
+                let is_hi = s > pivot;
+                lower[nl] = (s, w);
+                upper[nu] = (s, w);
+                nl = nl.wrapping_add(usize::from(is_lo));
+                nu = nu.wrapping_add(usize::from(is_hi));
+                lo_stake = lo_stake.saturating_add(if is_lo { w } else { ZERO });
+                hi_stake = hi_stake.saturating_add(if is_hi { w } else { ZERO });
+            }
         }
         if minority < lo.saturating_add(lo_stake) && nl > 0 {
             core::mem::swap(current, lower);
