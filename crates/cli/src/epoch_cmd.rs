@@ -57,9 +57,18 @@ pub fn run(
         };
         let (output, median) = compute(&input, options);
         if let Some(median) = median {
-            writeln!(err, "case={line_no} n={} median_us={}", input.n, median.as_micros())?;
+            writeln!(
+                err,
+                "case={line_no} n={} median_us={}",
+                input.n,
+                median.as_micros()
+            )?;
         }
-        let variant = if options.dense { Variant::Dense } else { Variant::Sparse };
+        let variant = if options.dense {
+            Variant::Dense
+        } else {
+            Variant::Sparse
+        };
         let encoded = encode_output(&output, variant, options.fixed);
         serde_json::to_writer(&mut out, &encoded)?;
         out.write_all(b"\n")?;

@@ -20,22 +20,33 @@ pub struct FieldError {
 }
 
 fn err(path: &str, message: impl Into<String>) -> FieldError {
-    FieldError { path: path.to_owned(), message: message.into() }
+    FieldError {
+        path: path.to_owned(),
+        message: message.into(),
+    }
 }
 
 fn describe(v: &Value) -> String {
     let text = v.to_string();
-    if text.len() > 40 { format!("{}…", &text[..text.floor_char_boundary(40)]) } else { text }
+    if text.len() > 40 {
+        format!("{}…", &text[..text.floor_char_boundary(40)])
+    } else {
+        text
+    }
 }
 
 fn field<'a>(obj: &'a Map<String, Value>, path: &str, key: &str) -> Result<&'a Value, FieldError> {
-    obj.get(key).ok_or_else(|| err(&format!("{path}.{key}"), "missing field"))
+    obj.get(key)
+        .ok_or_else(|| err(&format!("{path}.{key}"), "missing field"))
 }
 
 fn as_uint(v: &Value, path: &str, max: u64) -> Result<u64, FieldError> {
     match v.as_u64() {
         Some(x) if x <= max => Ok(x),
-        _ => Err(err(path, format!("expected an integer in 0..={max}, got {}", describe(v)))),
+        _ => Err(err(
+            path,
+            format!("expected an integer in 0..={max}, got {}", describe(v)),
+        )),
     }
 }
 
@@ -54,15 +65,22 @@ fn as_u64(v: &Value, path: &str) -> Result<u64, FieldError> {
 fn as_i16(v: &Value, path: &str) -> Result<i16, FieldError> {
     v.as_i64()
         .and_then(|x| i16::try_from(x).ok())
-        .ok_or_else(|| err(path, format!("expected an integer in -32768..=32767, got {}", describe(v))))
+        .ok_or_else(|| {
+            err(
+                path,
+                format!("expected an integer in -32768..=32767, got {}", describe(v)),
+            )
+        })
 }
 
 fn as_bool(v: &Value, path: &str) -> Result<bool, FieldError> {
-    v.as_bool().ok_or_else(|| err(path, format!("expected true or false, got {}", describe(v))))
+    v.as_bool()
+        .ok_or_else(|| err(path, format!("expected true or false, got {}", describe(v))))
 }
 
 fn as_array<'a>(v: &'a Value, path: &str) -> Result<&'a Vec<Value>, FieldError> {
-    v.as_array().ok_or_else(|| err(path, format!("expected an array, got {}", describe(v))))
+    v.as_array()
+        .ok_or_else(|| err(path, format!("expected an array, got {}", describe(v))))
 }
 
 fn vec_of<T>(
@@ -70,7 +88,11 @@ fn vec_of<T>(
     path: &str,
     each: impl Fn(&Value, &str) -> Result<T, FieldError>,
 ) -> Result<Vec<T>, FieldError> {
-    as_array(v, path)?.iter().enumerate().map(|(i, x)| each(x, &format!("{path}[{i}]"))).collect()
+    as_array(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| each(x, &format!("{path}[{i}]")))
+        .collect()
 }
 
 fn sparse_rows(v: &Value, path: &str) -> Result<Vec<Vec<(u16, u16)>>, FieldError> {
@@ -78,22 +100,35 @@ fn sparse_rows(v: &Value, path: &str) -> Result<Vec<Vec<(u16, u16)>>, FieldError
         vec_of(row, rpath, |pair, ppath| {
             let items = as_array(pair, ppath)?;
             if items.len() != 2 {
-                return Err(err(ppath, format!("expected a [uid, value] pair, got {}", describe(pair))));
+                return Err(err(
+                    ppath,
+                    format!("expected a [uid, value] pair, got {}", describe(pair)),
+                ));
             }
-            Ok((as_u16(&items[0], &format!("{ppath}[0]"))?, as_u16(&items[1], &format!("{ppath}[1]"))?))
+            Ok((
+                as_u16(&items[0], &format!("{ppath}[0]"))?,
+                as_u16(&items[1], &format!("{ppath}[1]"))?,
+            ))
         })
     })
 }
 
 /// Decodes one line: a case object with an `input` key, or a bare input object.
 pub fn decode_case_line(line: &str) -> Result<EpochInput, FieldError> {
-    let value: Value = serde_json::from_str(line).map_err(|e| err("$", format!("invalid JSON: {e}")))?;
+    let value: Value =
+        serde_json::from_str(line).map_err(|e| err("$", format!("invalid JSON: {e}")))?;
     let Value::Object(obj) = &value else {
-        return Err(err("$", format!("expected a JSON object, got {}", describe(&value))));
+        return Err(err(
+            "$",
+            format!("expected a JSON object, got {}", describe(&value)),
+        ));
     };
     match obj.get("input") {
         Some(Value::Object(input)) => decode_input(input, "input"),
-        Some(other) => Err(err("input", format!("expected an object, got {}", describe(other)))),
+        Some(other) => Err(err(
+            "input",
+            format!("expected an object, got {}", describe(other)),
+        )),
         None => decode_input(obj, "$"),
     }
 }
@@ -118,16 +153,26 @@ pub fn decode_input(obj: &Map<String, Value>, path: &str) -> Result<EpochInput, 
             get("activity_cutoff_factor_milli")?,
             &p("activity_cutoff_factor_milli"),
         )?,
-        last_mechanism_step_block: as_u64(get("last_mechanism_step_block")?, &p("last_mechanism_step_block"))?,
+        last_mechanism_step_block: as_u64(
+            get("last_mechanism_step_block")?,
+            &p("last_mechanism_step_block"),
+        )?,
         last_update: vec_of(get("last_update")?, &p("last_update"), as_u64)?,
-        block_at_registration: vec_of(get("block_at_registration")?, &p("block_at_registration"), as_u64)?,
+        block_at_registration: vec_of(
+            get("block_at_registration")?,
+            &p("block_at_registration"),
+            as_u64,
+        )?,
         alpha_stake: vec_of(get("alpha_stake")?, &p("alpha_stake"), as_u64)?,
         tao_stake: vec_of(get("tao_stake")?, &p("tao_stake"), as_u64)?,
         tao_weight: as_u64(get("tao_weight")?, &p("tao_weight"))?,
         stake_threshold: as_u64(get("stake_threshold")?, &p("stake_threshold"))?,
         owner_uid,
         validator_permit: vec_of(get("validator_permit")?, &p("validator_permit"), as_bool)?,
-        max_allowed_validators: as_u16(get("max_allowed_validators")?, &p("max_allowed_validators"))?,
+        max_allowed_validators: as_u16(
+            get("max_allowed_validators")?,
+            &p("max_allowed_validators"),
+        )?,
         weights: sparse_rows(get("weights")?, &p("weights"))?,
         bonds: sparse_rows(get("bonds")?, &p("bonds"))?,
         kappa: as_u16(get("kappa")?, &p("kappa"))?,
@@ -136,7 +181,10 @@ pub fn decode_input(obj: &Map<String, Value>, path: &str) -> Result<EpochInput, 
         liquid_alpha_enabled: as_bool(get("liquid_alpha_enabled")?, &p("liquid_alpha_enabled"))?,
         alpha_low: as_u16(get("alpha_low")?, &p("alpha_low"))?,
         alpha_high: as_u16(get("alpha_high")?, &p("alpha_high"))?,
-        alpha_sigmoid_steepness: as_i16(get("alpha_sigmoid_steepness")?, &p("alpha_sigmoid_steepness"))?,
+        alpha_sigmoid_steepness: as_i16(
+            get("alpha_sigmoid_steepness")?,
+            &p("alpha_sigmoid_steepness"),
+        )?,
         yuma3_enabled: as_bool(get("yuma3_enabled")?, &p("yuma3_enabled"))?,
         rao_emission: as_u64(get("rao_emission")?, &p("rao_emission"))?,
         commit_blocks,
@@ -159,20 +207,35 @@ fn ints<T: Into<Value> + Copy>(v: &[T]) -> Value {
 fn rows<T: Copy>(rows: &[Vec<(u16, T)>], cell: impl Fn(T) -> Value) -> Value {
     Value::Array(
         rows.iter()
-            .map(|row| Value::Array(row.iter().map(|&(j, x)| Value::Array(vec![j.into(), cell(x)])).collect()))
+            .map(|row| {
+                Value::Array(
+                    row.iter()
+                        .map(|&(j, x)| Value::Array(vec![j.into(), cell(x)]))
+                        .collect(),
+                )
+            })
             .collect(),
     )
 }
 
 fn decimals32(v: &[agora_primitives::I32F32]) -> Value {
-    Value::Array(v.iter().map(|x| Value::String(to_exact_decimal(i128::from(x.to_bits()), 32))).collect())
+    Value::Array(
+        v.iter()
+            .map(|x| Value::String(to_exact_decimal(i128::from(x.to_bits()), 32)))
+            .collect(),
+    )
 }
 
 fn encode_fixed(f: &FixedTrace, include_ema_bonds: bool) -> Value {
     let mut m = Map::new();
     m.insert(
         "total_stake".into(),
-        Value::Array(f.total_stake.iter().map(|x| Value::String(to_exact_decimal(x.to_bits(), 64))).collect()),
+        Value::Array(
+            f.total_stake
+                .iter()
+                .map(|x| Value::String(to_exact_decimal(x.to_bits(), 64)))
+                .collect(),
+        ),
     );
     m.insert("stake".into(), decimals32(&f.stake));
     m.insert("active_stake".into(), decimals32(&f.active_stake));
@@ -180,9 +243,18 @@ fn encode_fixed(f: &FixedTrace, include_ema_bonds: bool) -> Value {
     m.insert("validator_trust".into(), decimals32(&f.validator_trust));
     m.insert("incentive".into(), decimals32(&f.incentive));
     m.insert("dividends".into(), decimals32(&f.dividends));
-    m.insert("normalized_server_emission".into(), decimals32(&f.normalized_server_emission));
-    m.insert("normalized_validator_emission".into(), decimals32(&f.normalized_validator_emission));
-    m.insert("normalized_combined_emission".into(), decimals32(&f.normalized_combined_emission));
+    m.insert(
+        "normalized_server_emission".into(),
+        decimals32(&f.normalized_server_emission),
+    );
+    m.insert(
+        "normalized_validator_emission".into(),
+        decimals32(&f.normalized_validator_emission),
+    );
+    m.insert(
+        "normalized_combined_emission".into(),
+        decimals32(&f.normalized_combined_emission),
+    );
     if include_ema_bonds {
         m.insert(
             "ema_bonds".into(),
@@ -198,7 +270,10 @@ fn encode_fixed(f: &FixedTrace, include_ema_bonds: bool) -> Value {
 /// (with `ema_bonds` only when `n ≤ 64`, as in the schema).
 pub fn encode_output(out: &EpochOutput, variant: Variant, fixed: bool) -> Value {
     let mut m = Map::new();
-    m.insert("activity_cutoff_blocks".into(), out.activity_cutoff_blocks.into());
+    m.insert(
+        "activity_cutoff_blocks".into(),
+        out.activity_cutoff_blocks.into(),
+    );
     m.insert("last_tempo".into(), out.last_tempo.into());
     m.insert("active".into(), ints(&out.active));
     if variant == Variant::Sparse {
@@ -215,7 +290,10 @@ pub fn encode_output(out: &EpochOutput, variant: Variant, fixed: bool) -> Value 
     m.insert("emission".into(), ints(&out.emission));
     m.insert("bonds".into(), rows(&out.bonds, Value::from));
     if fixed {
-        m.insert("fixed".into(), encode_fixed(&out.fixed, out.active.len() <= 64));
+        m.insert(
+            "fixed".into(),
+            encode_fixed(&out.fixed, out.active.len() <= 64),
+        );
     }
     Value::Object(m)
 }

@@ -40,19 +40,31 @@ enum Command {
 fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Epoch { dense, fixed, repeat, file } => {
-            let options = EpochOptions { dense, fixed, repeat };
+        Command::Epoch {
+            dense,
+            fixed,
+            repeat,
+            file,
+        } => {
+            let options = EpochOptions {
+                dense,
+                fixed,
+                repeat,
+            };
             let stdout = std::io::stdout().lock();
             let stderr = std::io::stderr().lock();
             let status = match file.filter(|f| f.as_os_str() != "-") {
                 Some(path) => {
-                    let f = std::fs::File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+                    let f = std::fs::File::open(&path)
+                        .with_context(|| format!("cannot open {}", path.display()))?;
                     epoch_cmd::run(options, BufReader::new(f), stdout, stderr)?
                 }
                 None => {
                     let stdin = std::io::stdin();
                     if stdin.is_terminal() {
-                        eprintln!("reading epoch cases from standard input (one JSON object per line)…");
+                        eprintln!(
+                            "reading epoch cases from standard input (one JSON object per line)…"
+                        );
                     }
                     epoch_cmd::run(options, stdin.lock(), stdout, stderr)?
                 }

@@ -10,8 +10,16 @@ use core::fmt::Write as _;
 pub fn to_exact_decimal(bits: i128, frac_bits: u32) -> String {
     let negative = bits < 0;
     let magnitude = bits.unsigned_abs();
-    let frac_mask: u128 = if frac_bits == 0 { 0 } else { (1u128 << frac_bits) - 1 };
-    let int_part = if frac_bits >= 128 { 0 } else { magnitude >> frac_bits };
+    let frac_mask: u128 = if frac_bits == 0 {
+        0
+    } else {
+        (1u128 << frac_bits) - 1
+    };
+    let int_part = if frac_bits >= 128 {
+        0
+    } else {
+        magnitude >> frac_bits
+    };
     let mut frac = magnitude & frac_mask;
     let mut out = String::new();
     if negative {
@@ -68,7 +76,9 @@ pub fn parse_exact_decimal(text: &str, frac_bits: u32) -> Result<i128, DecimalEr
     if frac_bits > 64 {
         return Err(DecimalError::Range(text.to_owned()));
     }
-    let int_part: u128 = int_str.parse().map_err(|_| DecimalError::Range(text.to_owned()))?;
+    let int_part: u128 = int_str
+        .parse()
+        .map_err(|_| DecimalError::Range(text.to_owned()))?;
     // A binary fraction with f bits has at most f decimal digits.
     let frac_digits = frac_str.trim_end_matches('0');
     // Binary digits of the fraction by repeated doubling of its decimal digits: each doubling
@@ -108,13 +118,24 @@ mod tests {
         assert_eq!(to_exact_decimal(1 << 31, 32), "0.5");
         assert_eq!(to_exact_decimal(1 << 32, 32), "1");
         assert_eq!(to_exact_decimal(-(3 << 30), 32), "-0.75");
-        assert_eq!(to_exact_decimal(1, 32), "0.00000000023283064365386962890625");
+        assert_eq!(
+            to_exact_decimal(1, 32),
+            "0.00000000023283064365386962890625"
+        );
         assert_eq!(to_exact_decimal(i128::MAX, 64).len(), 84);
     }
 
     #[test]
     fn round_trips() {
-        for bits in [0i128, 1, -1, 1 << 31, 12_345_678_901, -98_765_432_109_876, i64::MAX as i128] {
+        for bits in [
+            0i128,
+            1,
+            -1,
+            1 << 31,
+            12_345_678_901,
+            -98_765_432_109_876,
+            i64::MAX as i128,
+        ] {
             let s = to_exact_decimal(bits, 32);
             assert_eq!(parse_exact_decimal(&s, 32), Ok(bits), "{s}");
         }

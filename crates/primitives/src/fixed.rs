@@ -141,8 +141,14 @@ mod tests {
     fn safe_div_is_zero_on_zero_and_on_overflow() {
         let one = I32F32::from_num(1);
         assert_eq!(one.safe_div(I32F32::from_num(0)), I32F32::from_num(0));
-        assert_eq!(I32F32::max_value().safe_div(I32F32::from_bits(1)), I32F32::from_num(0));
-        assert_eq!(I64F64::from_num(3).safe_div(I64F64::from_num(2)), I64F64::from_num(1.5));
+        assert_eq!(
+            I32F32::max_value().safe_div(I32F32::from_bits(1)),
+            I32F32::from_num(0)
+        );
+        assert_eq!(
+            I64F64::from_num(3).safe_div(I64F64::from_num(2)),
+            I64F64::from_num(1.5)
+        );
         assert_eq!(7u64.safe_div(0), 0);
     }
 

@@ -29,8 +29,11 @@ impl SplitMix {
 }
 
 /// Bench names and the (yuma3, liquid alpha) switches they set.
-const MODES: [(&str, bool, bool); 3] =
-    [("yuma2", false, false), ("yuma3", true, false), ("yuma3_liquid_alpha", true, true)];
+const MODES: [(&str, bool, bool); 3] = [
+    ("yuma2", false, false),
+    ("yuma3", true, false),
+    ("yuma3_liquid_alpha", true, true),
+];
 
 const VALIDATORS: u16 = 64;
 
@@ -43,8 +46,9 @@ fn steady_state(n: u16, yuma3: bool, liquid_alpha: bool) -> EpochInput {
         .map(|i| {
             if i < VALIDATORS {
                 // Max-upscaled like set_weights stores them: the row maximum is 65535.
-                let mut row: Vec<(u16, u16)> =
-                    (VALIDATORS..n).map(|j| (j, 1 + rng.below(65_534) as u16)).collect();
+                let mut row: Vec<(u16, u16)> = (VALIDATORS..n)
+                    .map(|j| (j, u16::try_from(1 + rng.below(65_534)).unwrap_or(u16::MAX)))
+                    .collect();
                 if let Some(first) = row.first_mut() {
                     first.1 = u16::MAX;
                 }
@@ -61,7 +65,13 @@ fn steady_state(n: u16, yuma3: bool, liquid_alpha: bool) -> EpochInput {
         last_update: vec![9_990; nu],
         block_at_registration: vec![0; nu],
         alpha_stake: (0..n)
-            .map(|i| if i < VALIDATORS { 1_000_000_000 + rng.below(100_000_000_000) } else { rng.below(1_000_000) })
+            .map(|i| {
+                if i < VALIDATORS {
+                    1_000_000_000 + rng.below(100_000_000_000)
+                } else {
+                    rng.below(1_000_000)
+                }
+            })
             .collect(),
         tao_stake: vec![0; nu],
         validator_permit: (0..n).map(|i| i < VALIDATORS).collect(),
@@ -80,7 +90,10 @@ fn steady_state(n: u16, yuma3: bool, liquid_alpha: bool) -> EpochInput {
 
 fn bench_sparse(c: &mut Criterion) {
     let mut group = c.benchmark_group("sparse_epoch");
-    group.sample_size(10).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(3));
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
     for (name, yuma3, liquid) in MODES {
         for n in [256u16, 1024, 4096] {
             let input = steady_state(n, yuma3, liquid);

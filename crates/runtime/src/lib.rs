@@ -9,6 +9,9 @@
 //! # Invariants
 //! - The same input always gives the same output, bit for bit, on every platform.
 //! - No public function panics, for any input (malformed lengths included).
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::panic, clippy::expect_used))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::panic, clippy::expect_used)
+)]
 
 pub mod epoch;

@@ -7,11 +7,11 @@
 
 use super::input::EpochInput;
 use super::math::{
-    alpha_sigmoid, inplace_col_clip, inplace_col_max_upscale, inplace_col_normalize, inplace_mask_cols,
-    inplace_mask_diag, inplace_mask_diag_except_index, inplace_mask_matrix, inplace_mask_rows, inplace_normalize,
-    inplace_row_normalize, interpolate, is_topk_nonzero, mat_ema, mat_ema_alpha, mat_vec_mul, matmul,
-    matmul_transpose, row_hadamard, row_sum, u16_proportion_to_fixed, u16_to_fixed, vec_mul,
-    weighted_median_col,
+    alpha_sigmoid, inplace_col_clip, inplace_col_max_upscale, inplace_col_normalize,
+    inplace_mask_cols, inplace_mask_diag, inplace_mask_diag_except_index, inplace_mask_matrix,
+    inplace_mask_rows, inplace_normalize, inplace_row_normalize, interpolate, is_topk_nonzero,
+    mat_ema, mat_ema_alpha, mat_vec_mul, matmul, matmul_transpose, row_hadamard, row_sum,
+    u16_proportion_to_fixed, u16_to_fixed, vec_mul, weighted_median_col,
 };
 use super::output::EpochOutput;
 use super::stake::{self, Terms};
@@ -32,11 +32,16 @@ pub fn run_dense(input: &EpochInput) -> EpochOutput {
 
     let cutoff = input.activity_cutoff_blocks();
     let last_update = input.padded_last_update();
-    let inactive: Vec<bool> = last_update.iter().map(|&u| u.saturating_add(cutoff) < current_block).collect();
+    let inactive: Vec<bool> = last_update
+        .iter()
+        .map(|&u| u.saturating_add(cutoff) < current_block)
+        .collect();
     let active: Vec<bool> = inactive.iter().map(|&b| !b).collect();
     let registered = input.registration_blocks();
-    let outdated: Vec<Vec<bool>> =
-        last_update.iter().map(|&u| registered.iter().map(|&r| u <= r).collect()).collect();
+    let outdated: Vec<Vec<bool>> = last_update
+        .iter()
+        .map(|&u| registered.iter().map(|&r| u <= r).collect())
+        .collect();
     let last_tempo = input.last_tempo();
     let recently_registered: Vec<bool> = registered.iter().map(|&r| last_tempo <= r).collect();
 
@@ -72,7 +77,9 @@ pub fn run_dense(input: &EpochInput) -> EpochOutput {
     let weights_for_bonds = interpolate(&weights, &clipped, penalty);
 
     let (dividends, ema_bonds) = if input.yuma3_enabled {
-        let mut bonds = dense_matrix(&input.bonds, n, |b| fixed_to_fixed_u16_proportion(u16_to_fixed(b)));
+        let mut bonds = dense_matrix(&input.bonds, n, |b| {
+            fixed_to_fixed_u16_proportion(u16_to_fixed(b))
+        });
         inplace_mask_cols(&recently_registered, &mut bonds);
         let ema = yuma3_ema_dense(input, &weights_for_bonds, &bonds, &consensus);
         let mut ema_norm = ema.clone();
@@ -112,14 +119,18 @@ pub fn run_dense(input: &EpochInput) -> EpochOutput {
 
     // Stored bonds: the reference walks (new permit, old permit, EMA row) together, so rows the
     // walk does not reach, and rows with neither permit, keep their stored value.
-    let mut bonds: Vec<Vec<(u16, u16)>> =
-        (0..nu).map(|i| input.bonds.get(i).cloned().unwrap_or_default()).collect();
+    let mut bonds: Vec<Vec<(u16, u16)>> = (0..nu)
+        .map(|i| input.bonds.get(i).cloned().unwrap_or_default())
+        .collect();
     for (i, ((&new_permit, &old_permit), ema_row)) in
         new_permits.iter().zip(&permits).zip(&ema_bonds).enumerate()
     {
         let Some(slot) = bonds.get_mut(i) else { break };
         if new_permit {
-            *slot = (0..n).zip(ema_row.iter()).map(|(j, &b)| (j, fixed_proportion_to_u16(b))).collect();
+            *slot = (0..n)
+                .zip(ema_row.iter())
+                .map(|(j, &b)| (j, fixed_proportion_to_u16(b)))
+                .collect();
         } else if old_permit {
             slot.clear();
         }
@@ -131,7 +142,11 @@ pub fn run_dense(input: &EpochInput) -> EpochOutput {
     out.fixed.ema_bonds = ema_bonds
         .iter()
         .map(|row| {
-            (0..n).zip(row.iter()).filter(|(_, b)| **b != ZERO).map(|(j, &b)| (j, b)).collect()
+            (0..n)
+                .zip(row.iter())
+                .filter(|(_, b)| **b != ZERO)
+                .map(|(j, &b)| (j, b))
+                .collect()
         })
         .collect();
     out
@@ -154,7 +169,12 @@ fn dense_matrix(rows: &[Vec<(u16, u16)>], n: u16, value: impl Fn(u16) -> I32F32)
 
 /// The dense Yuma3 EMA (`compute_bonds`): liquid alpha for every cell when enabled and some
 /// consensus is non-zero, else the plain EMA.
-fn yuma3_ema_dense(input: &EpochInput, weights: &Dense, bonds: &Dense, consensus: &[I32F32]) -> Dense {
+fn yuma3_ema_dense(
+    input: &EpochInput,
+    weights: &Dense,
+    bonds: &Dense,
+    consensus: &[I32F32],
+) -> Dense {
     let liquid = input.liquid_alpha_enabled && consensus.iter().any(|&c| c != ZERO);
     if !liquid {
         return mat_ema(weights, bonds, stake::ema_alpha(input.bonds_moving_average));

@@ -126,6 +126,8 @@ impl EpochInput {
 
     /// `BlockAtRegistration` for uids `0..n` (0 where missing).
     pub(crate) fn registration_blocks(&self) -> Vec<u64> {
-        (0..usize::from(self.n)).map(|i| self.block_at_registration.get(i).copied().unwrap_or(0)).collect()
+        (0..usize::from(self.n))
+            .map(|i| self.block_at_registration.get(i).copied().unwrap_or(0))
+            .collect()
     }
 }

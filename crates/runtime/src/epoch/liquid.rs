@@ -7,7 +7,10 @@
 //! that walk so unsorted rows give the same (quirky) result (yuma spec §13 item 10).
 
 use super::input::EpochInput;
-use super::math::{SparseMatrix, alpha_from_diff, clamp_value, ema_alpha_row, steep_factor, u16_proportion_to_fixed};
+use super::math::{
+    SparseMatrix, alpha_from_diff, clamp_value, ema_alpha_row, steep_factor,
+    u16_proportion_to_fixed,
+};
 use agora_primitives::I32F32;
 
 const ZERO: I32F32 = I32F32::from_bits(0);
@@ -43,14 +46,20 @@ pub(crate) fn liquid_alpha_ema_sparse(
                     *flag = true;
                 }
             }
-            walk_row(w_row, b_row, consensus, &mut needed, |j, weight, bond, c| {
-                let diff = if weight >= bond {
-                    clamp_value(weight.saturating_sub(c), ZERO, ONE)
-                } else {
-                    clamp_value(bond.saturating_sub(weight), ZERO, ONE)
-                };
-                alphas[j] = alpha_from_diff(diff, low, high, factor);
-            });
+            walk_row(
+                w_row,
+                b_row,
+                consensus,
+                &mut needed,
+                |j, weight, bond, c| {
+                    let diff = if weight >= bond {
+                        clamp_value(weight.saturating_sub(c), ZERO, ONE)
+                    } else {
+                        clamp_value(bond.saturating_sub(weight), ZERO, ONE)
+                    };
+                    alphas[j] = alpha_from_diff(diff, low, high, factor);
+                },
+            );
             // Columns of the old row that the new row lacks are decayed but never read, so the
             // alpha used for them does not matter.
             ema_alpha_row(w_row, b_row, &mut decayed, width, |j| alphas[j])

@@ -80,7 +80,11 @@ impl FixedDivisor {
     /// Prepares division by `divisor`.
     pub fn new(divisor: I32F32) -> Self {
         let bits = divisor.to_bits();
-        let tz = if bits == 0 { 32 } else { bits.trailing_zeros().min(32) };
+        let tz = if bits == 0 {
+            32
+        } else {
+            bits.trailing_zeros().min(32)
+        };
         let reduced = (bits >> tz).unsigned_abs();
         let (magic, sh1, sh2) = if reduced == 0 {
             (0, 0, 0)
@@ -91,7 +95,15 @@ impl FixedDivisor {
             let magic = u64::try_from(numerator / u128::from(reduced) + 1).unwrap_or(u64::MAX);
             (magic, l.min(1), l.saturating_sub(1))
         };
-        Self { divisor, shift: 32 - tz, reduced, negative: bits < 0, magic, sh1, sh2 }
+        Self {
+            divisor,
+            shift: 32 - tz,
+            reduced,
+            negative: bits < 0,
+            magic,
+            sh1,
+            sh2,
+        }
     }
 
     /// `floor(n / reduced)` without a division instruction.
@@ -115,7 +127,11 @@ impl FixedDivisor {
             // q ≤ |numerator| < 2^63, so it fits in i64; the sign follows truncation toward
             // zero.
             let q = self.div_reduced(magnitude << self.shift) as i64;
-            return Some(I32F32::from_bits(if (bits < 0) != self.negative { q.wrapping_neg() } else { q }));
+            return Some(I32F32::from_bits(if (bits < 0) != self.negative {
+                q.wrapping_neg()
+            } else {
+                q
+            }));
         }
         checked_div_fast(a, self.divisor)
     }
@@ -163,7 +179,11 @@ fn round_wrapping(x: I32F32) -> I32F32 {
     let floor = bits & !frac_mask;
     let frac = bits & frac_mask;
     let rounded = if bits >= 0 {
-        if frac >= (1 << 31) { floor.wrapping_add(1 << 32) } else { floor }
+        if frac >= (1 << 31) {
+            floor.wrapping_add(1 << 32)
+        } else {
+            floor
+        }
     } else if frac > (1 << 31) {
         floor.wrapping_add(1 << 32)
     } else {
@@ -181,7 +201,10 @@ pub fn vec_max_upscale_to_u16(vec: &[I32F32]) -> Vec<u16> {
         return Vec::new();
     };
     if max_value == ZERO {
-        return vec.iter().map(|e| e.saturating_mul(u16_max).saturating_to_num::<u16>()).collect();
+        return vec
+            .iter()
+            .map(|e| e.saturating_mul(u16_max).saturating_to_num::<u16>())
+            .collect();
     }
     if max_value > threshold {
         let scale = u16_max.safe_div(max_value);
@@ -191,7 +214,9 @@ pub fn vec_max_upscale_to_u16(vec: &[I32F32]) -> Vec<u16> {
             .collect();
     }
     vec.iter()
-        .map(|e| round_wrapping(e.saturating_mul(u16_max).safe_div(max_value)).saturating_to_num::<u16>())
+        .map(|e| {
+            round_wrapping(e.saturating_mul(u16_max).safe_div(max_value)).saturating_to_num::<u16>()
+        })
         .collect()
 }
 
@@ -391,7 +416,10 @@ pub fn inplace_normalize_64(x: &mut [I64F64]) {
 
 /// Element-wise `x / y` (safe_div); a missing `y` counts as zero. Length of `x`.
 pub fn vecdiv(x: &[I32F32], y: &[I32F32]) -> Vec<I32F32> {
-    x.iter().enumerate().map(|(i, xi)| safe_div_fast(*xi, get_or_zero(y, i))).collect()
+    x.iter()
+        .enumerate()
+        .map(|(i, xi)| safe_div_fast(*xi, get_or_zero(y, i)))
+        .collect()
 }
 
 /// Divides each row by its sum where that sum is positive.
@@ -429,7 +457,10 @@ pub fn row_sum(x: &[Vec<I32F32>]) -> Vec<I32F32> {
 
 /// Sum of each sparse row.
 pub fn row_sum_sparse(sparse_matrix: &[Vec<(u16, I32F32)>]) -> Vec<I32F32> {
-    sparse_matrix.iter().map(|row| wrapping_sum32(row.iter().map(|(_, v)| v))).collect()
+    sparse_matrix
+        .iter()
+        .map(|row| wrapping_sum32(row.iter().map(|(_, v)| v)))
+        .collect()
 }
 
 /// Divides each entry by its column's (saturating) sum where that sum is non-zero; entries in
@@ -620,7 +651,9 @@ pub fn scalar_vec_mask_sparse_matrix(
         .map(|row| {
             row.iter()
                 .copied()
-                .filter(|&(j, _)| !mask_fn(scalar, vector.get(usize::from(j)).copied().unwrap_or(0)))
+                .filter(|&(j, _)| {
+                    !mask_fn(scalar, vector.get(usize::from(j)).copied().unwrap_or(0))
+                })
                 .collect()
         })
         .collect()
@@ -631,7 +664,13 @@ pub fn mask_rows_sparse(mask: &[bool], sparse_matrix: &[Vec<(u16, I32F32)>]) -> 
     sparse_matrix
         .iter()
         .enumerate()
-        .map(|(i, row)| if mask.get(i).copied().unwrap_or(true) { Vec::new() } else { row.clone() })
+        .map(|(i, row)| {
+            if mask.get(i).copied().unwrap_or(true) {
+                Vec::new()
+            } else {
+                row.clone()
+            }
+        })
         .collect()
 }
 
@@ -640,7 +679,12 @@ pub fn mask_diag_sparse(sparse_matrix: &[Vec<(u16, I32F32)>]) -> SparseMatrix {
     sparse_matrix
         .iter()
         .enumerate()
-        .map(|(i, row)| row.iter().copied().filter(|&(j, _)| usize::from(j) != i).collect())
+        .map(|(i, row)| {
+            row.iter()
+                .copied()
+                .filter(|&(j, _)| usize::from(j) != i)
+                .collect()
+        })
         .collect()
 }
 
@@ -698,7 +742,10 @@ pub fn row_hadamard(matrix: &[Vec<I32F32>], vector: &[I32F32]) -> Vec<Vec<I32F32
 }
 
 /// Scales each sparse row by the matching vector element; stops at the shorter of the two.
-pub fn row_hadamard_sparse(sparse_matrix: &[Vec<(u16, I32F32)>], vector: &[I32F32]) -> SparseMatrix {
+pub fn row_hadamard_sparse(
+    sparse_matrix: &[Vec<(u16, I32F32)>],
+    vector: &[I32F32],
+) -> SparseMatrix {
     sparse_matrix
         .iter()
         .zip(vector)
@@ -732,13 +779,19 @@ pub fn matmul_transpose(matrix: &[Vec<I32F32>], vector: &[I32F32]) -> Vec<I32F32
     matrix
         .iter()
         .map(|row| {
-            row.iter().zip(vector).fold(ZERO, |s, (&m, &v)| s.saturating_add(m.saturating_mul(v)))
+            row.iter()
+                .zip(vector)
+                .fold(ZERO, |s, (&m, &v)| s.saturating_add(m.saturating_mul(v)))
         })
         .collect()
 }
 
 /// Sparse `result_j = Σ_i vector_i × matrix_ij` over `columns` columns (saturating).
-pub fn matmul_sparse(sparse_matrix: &[Vec<(u16, I32F32)>], vector: &[I32F32], columns: u16) -> Vec<I32F32> {
+pub fn matmul_sparse(
+    sparse_matrix: &[Vec<(u16, I32F32)>],
+    vector: &[I32F32],
+    columns: u16,
+) -> Vec<I32F32> {
     let mut result = vec![ZERO; usize::from(columns)];
     for (i, row) in sparse_matrix.iter().enumerate() {
         let scale = get_or_zero(vector, i);
@@ -752,7 +805,10 @@ pub fn matmul_sparse(sparse_matrix: &[Vec<(u16, I32F32)>], vector: &[I32F32], co
 }
 
 /// Sparse `result_i = Σ_j vector_j × matrix_ij` (saturating; a missing `vector_j` is 0).
-pub fn matmul_transpose_sparse(sparse_matrix: &[Vec<(u16, I32F32)>], vector: &[I32F32]) -> Vec<I32F32> {
+pub fn matmul_transpose_sparse(
+    sparse_matrix: &[Vec<(u16, I32F32)>],
+    vector: &[I32F32],
+) -> Vec<I32F32> {
     sparse_matrix
         .iter()
         .map(|row| {
@@ -774,7 +830,10 @@ pub fn inplace_col_clip(x: &mut [Vec<I32F32>], col_threshold: &[I32F32]) {
 
 /// Sparse clip: entries above their column threshold become the threshold, or are dropped when
 /// the threshold is not positive (yuma spec §3.8). A missing threshold is 0.
-pub fn col_clip_sparse(sparse_matrix: &[Vec<(u16, I32F32)>], col_threshold: &[I32F32]) -> SparseMatrix {
+pub fn col_clip_sparse(
+    sparse_matrix: &[Vec<(u16, I32F32)>],
+    col_threshold: &[I32F32],
+) -> SparseMatrix {
     sparse_matrix
         .iter()
         .map(|row| {
@@ -814,7 +873,11 @@ pub fn weighted_median(
         return ZERO;
     }
     let mut scratch = MedianScratch::default();
-    scratch.current.extend(partition_idx.iter().map(|&i| (get_or_zero(score, i), get_or_zero(stake, i))));
+    scratch.current.extend(
+        partition_idx
+            .iter()
+            .map(|&i| (get_or_zero(score, i), get_or_zero(stake, i))),
+    );
     weighted_median_pairs(&mut scratch, minority, partition_lo, partition_hi)
 }
 
@@ -824,8 +887,17 @@ pub fn weighted_median(
 /// Each round takes the candidate at position `len / 2` as pivot, splits the others into
 /// strictly lower and strictly higher scores (keeping their order; equal scores drop out) and
 /// recurses into the side that holds the minority boundary, or returns the pivot.
-pub fn weighted_median_pairs(scratch: &mut MedianScratch, minority: I32F32, mut lo: I32F32, mut hi: I32F32) -> I32F32 {
-    let MedianScratch { current, lower, upper } = scratch;
+pub fn weighted_median_pairs(
+    scratch: &mut MedianScratch,
+    minority: I32F32,
+    mut lo: I32F32,
+    mut hi: I32F32,
+) -> I32F32 {
+    let MedianScratch {
+        current,
+        lower,
+        upper,
+    } = scratch;
     let mut len = current.len();
     // The side buffers only grow, and logical lengths are tracked separately, so a column
     // costs no allocation or clearing once the buffers are warm.
@@ -905,7 +977,11 @@ pub fn weighted_median_pairs(scratch: &mut MedianScratch, minority: I32F32, mut 
 
 /// Column-wise stake-weighted median over dense rows. Validators with positive stake take
 /// part; a row that is missing or of the wrong width contributes zero stake and score.
-pub fn weighted_median_col(stake: &[I32F32], score: &[Vec<I32F32>], majority: I32F32) -> Vec<I32F32> {
+pub fn weighted_median_col(
+    stake: &[I32F32],
+    score: &[Vec<I32F32>],
+    majority: I32F32,
+) -> Vec<I32F32> {
     let columns = score.first().map_or(0, Vec::len);
     let mut median = vec![ZERO; columns];
     let mut scratch = MedianScratch::default();
@@ -933,7 +1009,9 @@ pub fn weighted_median_col(stake: &[I32F32], score: &[Vec<I32F32>], majority: I3
             let stake_sum = sum(&use_stake);
             let minority = stake_sum.saturating_sub(majority);
             scratch.current.clear();
-            scratch.current.extend(use_score.iter().copied().zip(use_stake.iter().copied()));
+            scratch
+                .current
+                .extend(use_score.iter().copied().zip(use_stake.iter().copied()));
             *cell = weighted_median_pairs(&mut scratch, minority, ZERO, stake_sum);
         }
     }
@@ -974,7 +1052,9 @@ pub fn weighted_median_col_sparse(
         .map(|c| {
             let col = &scores[c * voters..(c + 1) * voters];
             scratch.current.clear();
-            scratch.current.extend(col.iter().copied().zip(use_stake.iter().copied()));
+            scratch
+                .current
+                .extend(col.iter().copied().zip(use_stake.iter().copied()));
             weighted_median_pairs(&mut scratch, minority, ZERO, stake_sum)
         })
         .collect()
@@ -1057,7 +1137,10 @@ fn column_id(j: usize) -> u16 {
 
 /// Element-wise product; an overflowing product is 0. Length of the shorter input.
 pub fn vec_mul(a: &[I32F32], b: &[I32F32]) -> Vec<I32F32> {
-    a.iter().zip(b).map(|(x, y)| x.checked_mul(*y).unwrap_or(ZERO)).collect()
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| x.checked_mul(*y).unwrap_or(ZERO))
+        .collect()
 }
 
 /// [`vec_mul`] of every row with the vector; an empty matrix yields `[[]]`.
@@ -1104,7 +1187,11 @@ pub fn mat_ema(new: &[Vec<I32F32>], old: &[Vec<I32F32>], alpha: I32F32) -> Vec<V
         .map(|(nr, or)| {
             nr.iter()
                 .zip(or)
-                .map(|(&n, &o)| alpha.saturating_mul(n).saturating_add(keep.saturating_mul(o)))
+                .map(|(&n, &o)| {
+                    alpha
+                        .saturating_mul(n)
+                        .saturating_add(keep.saturating_mul(o))
+                })
                 .collect()
         })
         .collect()
@@ -1113,7 +1200,11 @@ pub fn mat_ema(new: &[Vec<I32F32>], old: &[Vec<I32F32>], alpha: I32F32) -> Vec<V
 /// Sparse EMA over a square matrix (`new.len()` columns): per row, `alpha × new` then
 /// `(1 − alpha) × old` accumulated with saturation, positive results kept in column order
 /// (yuma spec §3.10a step 3).
-pub fn mat_ema_sparse(new: &[Vec<(u16, I32F32)>], old: &[Vec<(u16, I32F32)>], alpha: I32F32) -> SparseMatrix {
+pub fn mat_ema_sparse(
+    new: &[Vec<(u16, I32F32)>],
+    old: &[Vec<(u16, I32F32)>],
+    alpha: I32F32,
+) -> SparseMatrix {
     let n = new.len();
     let keep = ONE.saturating_sub(alpha);
     let mut acc = vec![ZERO; n];
@@ -1163,7 +1254,9 @@ pub fn mat_ema_alpha_sparse(
         .zip(old)
         .zip(alpha)
         .map(|((new_row, old_row), alpha_row)| {
-            ema_alpha_row(new_row, old_row, &mut decayed, alpha_row.len(), |j| alpha_row[j])
+            ema_alpha_row(new_row, old_row, &mut decayed, alpha_row.len(), |j| {
+                alpha_row[j]
+            })
         })
         .collect()
 }
@@ -1204,7 +1297,11 @@ pub(crate) fn ema_alpha_row(
 
 /// Dense EMA with a per-cell alpha, capped at 1. Degenerate input returns `[[]]`, a row-count
 /// mismatch returns `old`, a ragged row returns `new`.
-pub fn mat_ema_alpha(new: &[Vec<I32F32>], old: &[Vec<I32F32>], alpha: &[Vec<I32F32>]) -> Vec<Vec<I32F32>> {
+pub fn mat_ema_alpha(
+    new: &[Vec<I32F32>],
+    old: &[Vec<I32F32>],
+    alpha: &[Vec<I32F32>],
+) -> Vec<Vec<I32F32>> {
     if new.first().is_none_or(|r| r.is_empty()) {
         return vec![Vec::new()];
     }
@@ -1291,7 +1388,15 @@ mod tests {
             assert_eq!(ours, theirs, "x = {v}");
             x += step;
         }
-        for v in [f(0.0), f(1.0), f(-1.0), f(20.0), f(-20.0), I32F32::from_bits(1), I32F32::from_bits(-1)] {
+        for v in [
+            f(0.0),
+            f(1.0),
+            f(-1.0),
+            f(20.0),
+            f(-20.0),
+            I32F32::from_bits(1),
+            I32F32::from_bits(-1),
+        ] {
             assert_eq!(exp_taylor(v), exp::<I32F32, I32F32>(v).ok(), "x = {v}");
         }
     }
@@ -1305,7 +1410,19 @@ mod tests {
             state ^= state << 17;
             state
         };
-        let specials = [0i64, 1, -1, 2, 1 << 31, 1 << 32, -(1 << 32), 3 << 32, i64::MAX, i64::MIN, i64::MIN + 1];
+        let specials = [
+            0i64,
+            1,
+            -1,
+            2,
+            1 << 31,
+            1 << 32,
+            -(1 << 32),
+            3 << 32,
+            i64::MAX,
+            i64::MIN,
+            i64::MIN + 1,
+        ];
         let mut values: Vec<i64> = specials.to_vec();
         for _ in 0..4000 {
             let r = next();
@@ -1331,7 +1448,17 @@ mod tests {
             state ^= state << 17;
             state
         };
-        let mut values = vec![0i64, 1, -1, 1 << 32, -(1 << 32), i64::MAX, i64::MIN, 1 << 31, 3 << 40];
+        let mut values = vec![
+            0i64,
+            1,
+            -1,
+            1 << 32,
+            -(1 << 32),
+            i64::MAX,
+            i64::MIN,
+            1 << 31,
+            3 << 40,
+        ];
         for _ in 0..3000 {
             let shift = (next() % 64) as u32;
             values.push((next() as i64) >> shift);
@@ -1353,7 +1480,21 @@ mod tests {
             state ^= state << 17;
             state
         };
-        let specials = [1i64, -1, 2, 3, 7, 1 << 31, 1 << 32, -(1 << 32), (1 << 32) + 1, 3 << 32, i64::MAX, i64::MIN, i64::MIN + 1];
+        let specials = [
+            1i64,
+            -1,
+            2,
+            3,
+            7,
+            1 << 31,
+            1 << 32,
+            -(1 << 32),
+            (1 << 32) + 1,
+            3 << 32,
+            i64::MAX,
+            i64::MIN,
+            i64::MIN + 1,
+        ];
         let mut divisors: Vec<i64> = specials.to_vec();
         let mut numerators: Vec<i64> = specials.to_vec();
         numerators.extend([0, u32::MAX as i64, (1 << 31) - 1]);
@@ -1384,7 +1525,10 @@ mod tests {
         let score = [f(0.2), f(0.8)];
         let kappa = I32F32::from_num(32767) / I32F32::from_num(65535);
         let minority = f(1.0) - kappa;
-        assert_eq!(weighted_median(&stake, &score, &[0, 1], minority, ZERO, f(1.0)), f(0.8));
+        assert_eq!(
+            weighted_median(&stake, &score, &[0, 1], minority, ZERO, f(1.0)),
+            f(0.8)
+        );
     }
 
     #[test]

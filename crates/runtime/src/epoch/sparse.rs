@@ -2,12 +2,11 @@
 
 use super::input::EpochInput;
 use super::math::{
-    self, SparseMatrix, col_clip_sparse, inplace_col_max_upscale_sparse, inplace_col_normalize_sparse,
-    inplace_normalize, inplace_row_normalize_sparse, interpolate_sparse, is_topk_nonzero, mat_ema_sparse,
-    mat_vec_mul_sparse,
-    matmul_sparse, matmul_transpose_sparse, row_hadamard_sparse, row_sum_sparse,
-    u16_proportion_to_fixed, u16_to_fixed,
-    vec_mul, weighted_median_col_sparse,
+    self, SparseMatrix, col_clip_sparse, inplace_col_max_upscale_sparse,
+    inplace_col_normalize_sparse, inplace_normalize, inplace_row_normalize_sparse,
+    interpolate_sparse, is_topk_nonzero, mat_ema_sparse, mat_vec_mul_sparse, matmul_sparse,
+    matmul_transpose_sparse, row_hadamard_sparse, row_sum_sparse, u16_proportion_to_fixed,
+    u16_to_fixed, vec_mul, weighted_median_col_sparse,
 };
 use super::output::EpochOutput;
 use super::stake::{self, Terms};
@@ -27,7 +26,10 @@ pub fn run_sparse(input: &EpochInput) -> EpochOutput {
     // §3.1 activity.
     let cutoff = input.activity_cutoff_blocks();
     let last_update = input.padded_last_update();
-    let inactive: Vec<bool> = last_update.iter().map(|&u| u.saturating_add(cutoff) < current_block).collect();
+    let inactive: Vec<bool> = last_update
+        .iter()
+        .map(|&u| u.saturating_add(cutoff) < current_block)
+        .collect();
     let active: Vec<bool> = inactive.iter().map(|&b| !b).collect();
     // §3.2 registration blocks.
     let registered = input.registration_blocks();
@@ -53,9 +55,17 @@ pub fn run_sparse(input: &EpochInput) -> EpochOutput {
 
     // §3.6 weights: W1 permitted rows, W2 diagonal, W3 outdated, W4 commit-reveal, W5 rows.
     let commit_blocks = input.commit_blocks.as_ref().map(|blocks| {
-        (0..nu).map(|i| blocks.get(i).copied().unwrap_or(u64::MAX)).collect::<Vec<u64>>()
+        (0..nu)
+            .map(|i| blocks.get(i).copied().unwrap_or(u64::MAX))
+            .collect::<Vec<u64>>()
     });
-    let mut weights = masked_weights(input, &forbids, &last_update, &registered, commit_blocks.as_deref());
+    let mut weights = masked_weights(
+        input,
+        &forbids,
+        &last_update,
+        &registered,
+        commit_blocks.as_deref(),
+    );
     inplace_row_normalize_sparse(&mut weights);
 
     // §3.7 consensus; §3.8 clipping, validator trust, incentive.
@@ -82,7 +92,12 @@ pub fn run_sparse(input: &EpochInput) -> EpochOutput {
     // §3.10 bonds and dividends.
     let last_tempo = input.last_tempo();
     let (dividends, ema_bonds) = if input.yuma3_enabled {
-        let bonds = read_bonds(input, last_tempo, &registered, math::fixed_to_fixed_u16_proportion);
+        let bonds = read_bonds(
+            input,
+            last_tempo,
+            &registered,
+            math::fixed_to_fixed_u16_proportion,
+        );
         let ema = yuma3_ema(input, weights_for_bonds, &bonds, &consensus);
         let mut ema_norm = ema.clone();
         inplace_col_normalize_sparse(&mut ema_norm, n);
@@ -123,7 +138,11 @@ pub fn run_sparse(input: &EpochInput) -> EpochOutput {
             if new_permits.get(uid).copied().unwrap_or(false) {
                 ema_bonds
                     .get(uid)
-                    .map(|row| row.iter().map(|&(j, b)| (j, fixed_proportion_to_u16(b))).collect())
+                    .map(|row| {
+                        row.iter()
+                            .map(|&(j, b)| (j, fixed_proportion_to_u16(b)))
+                            .collect()
+                    })
                     .unwrap_or_default()
             } else {
                 Vec::new()
@@ -188,7 +207,9 @@ fn read_bonds(
         .map(|i| {
             input.bonds.get(i).map_or_else(Vec::new, |row| {
                 row.iter()
-                    .filter(|&&(j, _)| last_tempo > registered.get(usize::from(j)).copied().unwrap_or(0))
+                    .filter(|&&(j, _)| {
+                        last_tempo > registered.get(usize::from(j)).copied().unwrap_or(0)
+                    })
                     .map(|&(j, b)| (j, scale(u16_to_fixed(b))))
                     .collect()
             })
@@ -198,7 +219,12 @@ fn read_bonds(
 
 /// The Yuma3 bond EMA (yuma spec §3.10b): liquid alpha when enabled and consensus is not all
 /// zero, the plain EMA otherwise.
-fn yuma3_ema(input: &EpochInput, weights: &SparseMatrix, bonds: &SparseMatrix, consensus: &[I32F32]) -> SparseMatrix {
+fn yuma3_ema(
+    input: &EpochInput,
+    weights: &SparseMatrix,
+    bonds: &SparseMatrix,
+    consensus: &[I32F32],
+) -> SparseMatrix {
     let liquid = input.liquid_alpha_enabled && consensus.iter().any(|&c| c != I32F32::from_bits(0));
     if !liquid {
         return mat_ema_sparse(weights, bonds, stake::ema_alpha(input.bonds_moving_average));

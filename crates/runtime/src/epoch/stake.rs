@@ -26,13 +26,21 @@ pub(crate) fn total_stake(input: &EpochInput) -> Vec<I64F64> {
 
 /// Threshold filter (owner exempt when `owner` is given), I64F64 normalisation, truncation
 /// to I32F32 (yuma spec §3.3 steps 2–4).
-pub(crate) fn normalized_stake(total: &[I64F64], threshold: u64, owner: Option<u16>) -> Vec<I32F32> {
+pub(crate) fn normalized_stake(
+    total: &[I64F64],
+    threshold: u64,
+    owner: Option<u16>,
+) -> Vec<I32F32> {
     let mut filtered: Vec<I64F64> = total
         .iter()
         .enumerate()
         .map(|(uid, &s)| {
             let is_owner = owner.is_some_and(|o| usize::from(o) == uid);
-            if !is_owner && fixed64_to_u64(s) < threshold { I64F64::from_bits(0) } else { s }
+            if !is_owner && fixed64_to_u64(s) < threshold {
+                I64F64::from_bits(0)
+            } else {
+                s
+            }
         })
         .collect();
     inplace_normalize_64(&mut filtered);
@@ -71,8 +79,12 @@ pub(crate) struct Terms {
 /// Emission split and quantisation (yuma spec §3.11–§3.12); bonds are filled in by the caller.
 pub(crate) fn finish(input: &EpochInput, t: Terms) -> EpochOutput {
     let n = usize::from(input.n);
-    let combined: Vec<I32F32> =
-        t.incentive.iter().zip(&t.dividends).map(|(i, d)| i.saturating_add(*d)).collect();
+    let combined: Vec<I32F32> = t
+        .incentive
+        .iter()
+        .zip(&t.dividends)
+        .map(|(i, d)| i.saturating_add(*d))
+        .collect();
     let emission_sum = sum(&combined);
     let mut server = t.incentive.clone();
     let mut validator = t.dividends.clone();
@@ -83,7 +95,11 @@ pub(crate) fn finish(input: &EpochInput, t: Terms) -> EpochOutput {
     if emission_sum == I32F32::from_bits(0) {
         // No usable weights: pay validators by active stake, or by raw stake when no one is
         // active (yuma spec §3.11 step 3).
-        let fallback = if is_zero(&t.active_stake) { &t.stake } else { &t.active_stake };
+        let fallback = if is_zero(&t.active_stake) {
+            &t.stake
+        } else {
+            &t.active_stake
+        };
         validator.clone_from(fallback);
         combined_share.clone_from(fallback);
     }
@@ -92,20 +108,31 @@ pub(crate) fn finish(input: &EpochInput, t: Terms) -> EpochOutput {
         (0..n)
             .map(|i| {
                 shares.get(i).map_or(0, |s| {
-                    I96F32::saturating_from_num(*s).saturating_mul(rao).saturating_to_num::<u64>()
+                    I96F32::saturating_from_num(*s)
+                        .saturating_mul(rao)
+                        .saturating_to_num::<u64>()
                 })
             })
             .collect()
     };
     let quantised = |v: &[I32F32]| -> Vec<u16> {
-        (0..n).map(|i| v.get(i).map_or(0, |x| fixed_proportion_to_u16(*x))).collect()
+        (0..n)
+            .map(|i| v.get(i).map_or(0, |x| fixed_proportion_to_u16(*x)))
+            .collect()
     };
-    let flags = |v: &[bool]| -> Vec<bool> { (0..n).map(|i| v.get(i).copied().unwrap_or(false)).collect() };
+    let flags =
+        |v: &[bool]| -> Vec<bool> { (0..n).map(|i| v.get(i).copied().unwrap_or(false)).collect() };
     EpochOutput {
         activity_cutoff_blocks: input.activity_cutoff_blocks(),
         last_tempo: input.last_tempo(),
         active: flags(&t.active),
-        stake: (0..n).map(|i| t.total_stake.get(i).map_or(0, |s| s.saturating_to_num::<u64>())).collect(),
+        stake: (0..n)
+            .map(|i| {
+                t.total_stake
+                    .get(i)
+                    .map_or(0, |s| s.saturating_to_num::<u64>())
+            })
+            .collect(),
         stake_weight: quantised(&t.stake),
         consensus: quantised(&t.consensus),
         incentive: quantised(&t.incentive),
