@@ -106,6 +106,12 @@ impl FixedDivisor {
         }
     }
 
+    /// The divisor this was prepared for.
+    #[inline]
+    pub fn divisor(&self) -> I32F32 {
+        self.divisor
+    }
+
     /// `floor(n / reduced)` without a division instruction.
     #[inline(always)]
     fn div_reduced(&self, n: u64) -> u64 {
@@ -158,6 +164,15 @@ pub fn mul_sat(a: I32F32, b: I32F32) -> I32F32 {
 #[inline]
 pub fn safe_div_fast(a: I32F32, b: I32F32) -> I32F32 {
     checked_div_fast(a, b).unwrap_or(ZERO)
+}
+
+/// Collects a filtered row into a vector sized for the unfiltered row, so rows are built
+/// without regrowing.
+#[inline]
+pub(crate) fn collect_row<T>(capacity: usize, items: impl Iterator<Item = T>) -> Vec<T> {
+    let mut row = Vec::with_capacity(capacity);
+    row.extend(items);
+    row
 }
 
 /// I64F64 vector → I32F32, truncating each element.
@@ -468,16 +483,31 @@ pub fn row_sum_sparse(sparse_matrix: &[Vec<(u16, I32F32)>]) -> Vec<I32F32> {
 pub fn inplace_col_normalize_sparse(sparse_matrix: &mut [Vec<(u16, I32F32)>], columns: u16) {
     let mut col_sum = vec![ZERO; usize::from(columns)];
     for row in sparse_matrix.iter() {
-        for &(j, v) in row {
-            if let Some(s) = col_sum.get_mut(usize::from(j)) {
-                *s = s.saturating_add(v);
-            }
+        add_col_sums(&mut col_sum, row);
+    }
+    divide_cols_sparse(sparse_matrix, &col_sum);
+}
+
+/// Adds a row's entries to per-column saturating sums (columns beyond `sums` are ignored), in
+/// entry order: the first pass of the reference's column normalisation, row by row, so that
+/// producers of a matrix can accumulate it while they build the rows.
+#[inline]
+pub fn add_col_sums(sums: &mut [I32F32], row: &[(u16, I32F32)]) {
+    for &(j, v) in row {
+        if let Some(s) = sums.get_mut(usize::from(j)) {
+            *s = s.saturating_add(v);
         }
     }
-    let divisors: Vec<FixedDivisor> = col_sum.iter().map(|&d| FixedDivisor::new(d)).collect();
+}
+
+/// Divides each entry by its column's divisor where that divisor is non-zero (safe_div);
+/// columns without a divisor are left alone. The second pass of column normalisation and of
+/// column max-upscaling.
+pub fn divide_cols_sparse(sparse_matrix: &mut [Vec<(u16, I32F32)>], col_divisor: &[I32F32]) {
+    let divisors: Vec<FixedDivisor> = col_divisor.iter().map(|&d| FixedDivisor::new(d)).collect();
     for row in sparse_matrix.iter_mut() {
         for (j, v) in row.iter_mut() {
-            // A zero (or missing) column sum leaves the entry unchanged.
+            // A zero (or missing) divisor leaves the entry unchanged.
             if let Some(d) = divisors.get(usize::from(*j))
                 && d.divisor != ZERO
             {
@@ -521,16 +551,7 @@ pub fn inplace_col_max_upscale_sparse(sparse_matrix: &mut [Vec<(u16, I32F32)>], 
             }
         }
     }
-    let divisors: Vec<FixedDivisor> = col_max.iter().map(|&d| FixedDivisor::new(d)).collect();
-    for row in sparse_matrix.iter_mut() {
-        for (j, v) in row.iter_mut() {
-            if let Some(d) = divisors.get(usize::from(*j))
-                && d.divisor != ZERO
-            {
-                *v = d.safe_div(*v);
-            }
-        }
-    }
+    divide_cols_sparse(sparse_matrix, &col_max);
 }
 
 /// Dense column max-upscale; ragged rows are handled like [`inplace_col_normalize`].
@@ -837,16 +858,17 @@ pub fn col_clip_sparse(
     sparse_matrix
         .iter()
         .map(|row| {
-            row.iter()
-                .filter_map(|&(j, v)| {
+            collect_row(
+                row.len(),
+                row.iter().filter_map(|&(j, v)| {
                     let th = get_or_zero(col_threshold, usize::from(j));
                     if th < v {
                         (th > ZERO).then_some((j, th))
                     } else {
                         Some((j, v))
                     }
-                })
-                .collect()
+                }),
+            )
         })
         .collect()
 }
@@ -1157,13 +1179,14 @@ pub fn mat_vec_mul_sparse(matrix: &[Vec<(u16, I32F32)>], vector: &[I32F32]) -> S
     matrix
         .iter()
         .map(|row| {
-            row.iter()
-                .filter_map(|&(j, v)| {
+            collect_row(
+                row.len(),
+                row.iter().filter_map(|&(j, v)| {
                     let x = vector.get(usize::from(j))?;
                     let product = mul_sat(v, *x);
                     (product != ZERO).then_some((j, product))
-                })
-                .collect()
+                }),
+            )
         })
         .collect()
 }
@@ -1205,6 +1228,17 @@ pub fn mat_ema_sparse(
     old: &[Vec<(u16, I32F32)>],
     alpha: I32F32,
 ) -> SparseMatrix {
+    mat_ema_sparse_summing(new, old, alpha, &mut [])
+}
+
+/// [`mat_ema_sparse`] that also adds the result's entries to `col_sums` (see
+/// [`add_col_sums`]), saving the separate first pass of a following column normalisation.
+pub fn mat_ema_sparse_summing(
+    new: &[Vec<(u16, I32F32)>],
+    old: &[Vec<(u16, I32F32)>],
+    alpha: I32F32,
+    col_sums: &mut [I32F32],
+) -> SparseMatrix {
     let n = new.len();
     let keep = ONE.saturating_sub(alpha);
     let mut acc = vec![ZERO; n];
@@ -1229,6 +1263,9 @@ pub fn mat_ema_sparse(
         for (j, c) in acc.iter_mut().enumerate() {
             if *c > ZERO {
                 out.push((column_id(j), *c));
+                if let Some(s) = col_sums.get_mut(j) {
+                    *s = s.saturating_add(*c);
+                }
             }
             *c = ZERO;
         }

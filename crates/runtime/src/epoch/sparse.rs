@@ -2,10 +2,9 @@
 
 use super::input::EpochInput;
 use super::math::{
-    self, SparseMatrix, col_clip_sparse, inplace_col_max_upscale_sparse,
-    inplace_col_normalize_sparse, inplace_normalize, inplace_row_normalize_sparse,
-    interpolate_sparse, is_topk_nonzero, mat_ema_sparse, mat_vec_mul_sparse, matmul_sparse,
-    matmul_transpose_sparse, row_hadamard_sparse, row_sum_sparse, u16_proportion_to_fixed,
+    self, SparseMatrix, col_clip_sparse, collect_row, inplace_col_normalize_sparse,
+    inplace_normalize, inplace_row_normalize_sparse, interpolate_sparse, is_topk_nonzero,
+    mat_ema_sparse, mat_vec_mul_sparse, matmul_sparse, row_sum_sparse, u16_proportion_to_fixed,
     u16_to_fixed, vec_mul, weighted_median_col_sparse,
 };
 use super::output::EpochOutput;
@@ -106,16 +105,14 @@ pub fn run_sparse(input: &EpochInput) -> EpochOutput {
         inplace_normalize(&mut dividends);
         (dividends, ema)
     } else {
-        let mut bonds = read_bonds(input, last_tempo, &registered, |b| b);
-        inplace_col_normalize_sparse(&mut bonds, n);
-        let mut delta = row_hadamard_sparse(weights_for_bonds, &active_stake);
-        inplace_col_normalize_sparse(&mut delta, n);
-        let mut ema = mat_ema_sparse(&delta, &bonds, stake::ema_alpha(input.bonds_moving_average));
-        inplace_col_normalize_sparse(&mut ema, n);
-        let mut dividends = matmul_transpose_sparse(&ema, &incentive);
-        inplace_normalize(&mut dividends);
-        inplace_col_max_upscale_sparse(&mut ema, n);
-        (dividends, ema)
+        original_yuma_bonds(
+            input,
+            weights_for_bonds,
+            &active_stake,
+            &incentive,
+            last_tempo,
+            &registered,
+        )
     };
 
     // §3.11–§3.12 emission and what is stored.
@@ -179,17 +176,19 @@ fn masked_weights(
             let keeps_self = input.owner_uid.is_some_and(|o| usize::from(o) == i);
             let updated = last_update.get(i).copied().unwrap_or(0);
             let committed = commit_blocks.map(|c| c.get(i).copied().unwrap_or(u64::MAX));
-            row.iter()
-                .filter(|&&(j, _)| {
-                    let ju = usize::from(j);
-                    let reg = registered.get(ju).copied().unwrap_or(0);
-                    j < n
-                        && (ju != i || keeps_self)
-                        && updated > reg
-                        && committed.is_none_or(|c| c >= reg)
-                })
-                .map(|&(j, w)| (j, u16_to_fixed(w)))
-                .collect()
+            collect_row(
+                row.len(),
+                row.iter()
+                    .filter(|&&(j, _)| {
+                        let ju = usize::from(j);
+                        let reg = registered.get(ju).copied().unwrap_or(0);
+                        j < n
+                            && (ju != i || keeps_self)
+                            && updated > reg
+                            && committed.is_none_or(|c| c >= reg)
+                    })
+                    .map(|&(j, w)| (j, u16_to_fixed(w))),
+            )
         })
         .collect()
 }
@@ -206,15 +205,98 @@ fn read_bonds(
     (0..usize::from(input.n))
         .map(|i| {
             input.bonds.get(i).map_or_else(Vec::new, |row| {
-                row.iter()
-                    .filter(|&&(j, _)| {
-                        last_tempo > registered.get(usize::from(j)).copied().unwrap_or(0)
-                    })
-                    .map(|&(j, b)| (j, scale(u16_to_fixed(b))))
-                    .collect()
+                collect_row(
+                    row.len(),
+                    row.iter()
+                        .filter(|&&(j, _)| {
+                            last_tempo > registered.get(usize::from(j)).copied().unwrap_or(0)
+                        })
+                        .map(|&(j, b)| (j, scale(u16_to_fixed(b)))),
+                )
             })
         })
         .collect()
+}
+
+/// Original Yuma bonds and dividends (yuma spec §3.10a), returning the dividends and the
+/// column max-upscaled EMA bonds.
+///
+/// The reference runs column normalisations as separate passes (sum, then divide) after each
+/// matrix is built; here each producer accumulates the column sums while it builds the rows,
+/// and the final normalisation also computes the dividends' dot products and the column
+/// maxima. Every sum is taken in the same row-major entry order as the separate passes, so
+/// the results are identical.
+fn original_yuma_bonds(
+    input: &EpochInput,
+    weights_for_bonds: &SparseMatrix,
+    active_stake: &[I32F32],
+    incentive: &[I32F32],
+    last_tempo: u64,
+    registered: &[u64],
+) -> (Vec<I32F32>, SparseMatrix) {
+    let n = input.n;
+    let nu = usize::from(n);
+    let mut sums = vec![I32F32::from_bits(0); nu];
+
+    // B: stored bonds as integers, recently registered columns dropped, column-normalised.
+    let mut bonds = read_bonds(input, last_tempo, registered, |b| b);
+    for row in &bonds {
+        math::add_col_sums(&mut sums, row);
+    }
+    math::divide_cols_sparse(&mut bonds, &sums);
+
+    // ΔB = W_b ⊙ A by row, column-normalised.
+    sums.fill(I32F32::from_bits(0));
+    let mut delta: SparseMatrix = weights_for_bonds
+        .iter()
+        .zip(active_stake)
+        .map(|(row, &scale)| {
+            let scaled: Vec<(u16, I32F32)> = row
+                .iter()
+                .map(|&(j, v)| (j, math::mul_sat(v, scale)))
+                .collect();
+            math::add_col_sums(&mut sums, &scaled);
+            scaled
+        })
+        .collect();
+    math::divide_cols_sparse(&mut delta, &sums);
+
+    // B' = EMA(ΔB, B), column-normalised; D_i = Σ_j B'_ij I_j; column maxima for storage.
+    sums.fill(I32F32::from_bits(0));
+    let mut ema = math::mat_ema_sparse_summing(
+        &delta,
+        &bonds,
+        stake::ema_alpha(input.bonds_moving_average),
+        &mut sums,
+    );
+    let divisors: Vec<math::FixedDivisor> =
+        sums.iter().map(|&d| math::FixedDivisor::new(d)).collect();
+    let mut col_max = vec![I32F32::from_bits(0); nu];
+    let mut dividends = Vec::with_capacity(ema.len());
+    for row in &mut ema {
+        let mut acc = I32F32::from_bits(0);
+        for (j, v) in row.iter_mut() {
+            let ju = usize::from(*j);
+            if let Some(d) = divisors.get(ju)
+                && d.divisor() != I32F32::from_bits(0)
+            {
+                *v = d.safe_div(*v);
+            }
+            acc = acc.saturating_add(math::mul_sat(
+                incentive.get(ju).copied().unwrap_or_default(),
+                *v,
+            ));
+            if let Some(m) = col_max.get_mut(ju)
+                && *m < *v
+            {
+                *m = *v;
+            }
+        }
+        dividends.push(acc);
+    }
+    inplace_normalize(&mut dividends);
+    math::divide_cols_sparse(&mut ema, &col_max);
+    (dividends, ema)
 }
 
 /// The Yuma3 bond EMA (yuma spec §3.10b): liquid alpha when enabled and consensus is not all
