@@ -83,7 +83,9 @@ pub fn u16_to_fixed(x: u16) -> I32F32 {
 /// A stored u16 proportion as a share: `x / 65535` (safe_div, truncating).
 #[inline]
 pub fn u16_proportion_to_fixed(x: u16) -> I32F32 {
-    u16_to_fixed(x).safe_div(U16_MAX_FIXED)
+    // substrate-fixed computes ((x << 32) << 32) / (65535 << 32) in i128; cancelling 2^32
+    // leaves the same truncated quotient in 64 bits (checked for every u16 in the tests).
+    I32F32::from_bits((i64::from(x) << 32) / 65_535)
 }
 
 /// An I32F32 value divided by 65535 (safe_div), as the reference reads Yuma3 bonds.
@@ -135,6 +137,17 @@ mod tests {
         assert_eq!(fixed_proportion_to_u16(I32F32::from_num(2)), 65535);
         assert_eq!(u16_proportion_to_fixed(65535), I32F32::from_num(1));
         assert_eq!(u16_proportion_to_fixed(32767).to_bits(), 2_147_450_879);
+    }
+
+    #[test]
+    fn u16_proportions_equal_substrate_fixed_for_every_u16() {
+        for x in 0..=u16::MAX {
+            assert_eq!(
+                u16_proportion_to_fixed(x),
+                u16_to_fixed(x).safe_div(U16_MAX_FIXED),
+                "{x}"
+            );
+        }
     }
 
     #[test]

@@ -2,10 +2,9 @@
 
 use super::input::EpochInput;
 use super::math::{
-    self, SparseMatrix, col_clip_sparse, collect_row, inplace_col_normalize_sparse,
-    inplace_normalize, inplace_row_normalize_sparse, interpolate_sparse, is_topk_nonzero,
-    mat_ema_sparse, mat_vec_mul_sparse, matmul_sparse, row_sum_sparse, u16_proportion_to_fixed,
-    u16_to_fixed, vec_mul, weighted_median_col_sparse,
+    self, SparseMatrix, col_clip_sparse, collect_row, inplace_normalize,
+    inplace_row_normalize_sparse, interpolate_sparse, is_topk_nonzero, matmul_sparse,
+    row_sum_sparse, u16_proportion_to_fixed, u16_to_fixed, vec_mul, weighted_median_col_sparse,
 };
 use super::output::EpochOutput;
 use super::stake::{self, Terms};
@@ -91,16 +90,32 @@ pub fn run_sparse(input: &EpochInput) -> EpochOutput {
     // §3.10 bonds and dividends.
     let last_tempo = input.last_tempo();
     let (dividends, ema_bonds) = if input.yuma3_enabled {
-        let bonds = read_bonds(
-            input,
-            last_tempo,
-            &registered,
-            math::fixed_to_fixed_u16_proportion,
-        );
-        let ema = yuma3_ema(input, weights_for_bonds, &bonds, &consensus);
-        let mut ema_norm = ema.clone();
-        inplace_col_normalize_sparse(&mut ema_norm, n);
-        let per_validator = row_sum_sparse(&mat_vec_mul_sparse(&ema_norm, &incentive));
+        // Stored Yuma3 bonds are absolute proportions: b / 65535.
+        let bonds = read_bonds(input, last_tempo, &registered, u16_proportion_to_fixed);
+        let mut sums = vec![I32F32::from_bits(0); nu];
+        let ema = yuma3_ema(input, weights_for_bonds, &bonds, &consensus, &mut sums);
+        // D_i = A_i × Σ_j (B'_ij / Σ_k B'_kj) × I_j. The reference normalises a copy of B',
+        // multiplies by I dropping exactly-zero products, and sums each row (wrapping); a zero
+        // term cannot change a sum, so the row sums are taken directly.
+        let divisors: Vec<math::FixedDivisor> =
+            sums.iter().map(|&d| math::FixedDivisor::new(d)).collect();
+        let per_validator: Vec<I32F32> = ema
+            .iter()
+            .map(|row| {
+                let mut acc: i64 = 0;
+                for &(j, b) in row {
+                    let ju = usize::from(j);
+                    let normalized = match divisors.get(ju) {
+                        Some(d) if d.divisor() != I32F32::from_bits(0) => d.safe_div(b),
+                        _ => b,
+                    };
+                    if let Some(&inc) = incentive.get(ju) {
+                        acc = acc.wrapping_add(math::mul_sat(normalized, inc).to_bits());
+                    }
+                }
+                I32F32::from_bits(acc)
+            })
+            .collect();
         let mut dividends = vec_mul(&per_validator, &active_stake);
         inplace_normalize(&mut dividends);
         (dividends, ema)
@@ -193,14 +208,14 @@ fn masked_weights(
         .collect()
 }
 
-/// `Bonds` rows `0..n` as I32F32 integers mapped through `scale`, without the entries of
+/// `Bonds` rows `0..n` with each stored u16 converted by `value`, without the entries of
 /// recently registered columns (`last_tempo ≤ registered`, yuma spec §3.10). The reference
 /// does not filter bond columns `≥ n` here; their registration block reads as 0.
 fn read_bonds(
     input: &EpochInput,
     last_tempo: u64,
     registered: &[u64],
-    scale: impl Fn(I32F32) -> I32F32,
+    value: impl Fn(u16) -> I32F32,
 ) -> SparseMatrix {
     (0..usize::from(input.n))
         .map(|i| {
@@ -211,7 +226,7 @@ fn read_bonds(
                         .filter(|&&(j, _)| {
                             last_tempo > registered.get(usize::from(j)).copied().unwrap_or(0)
                         })
-                        .map(|&(j, b)| (j, scale(u16_to_fixed(b)))),
+                        .map(|&(j, b)| (j, value(b))),
                 )
             })
         })
@@ -239,7 +254,7 @@ fn original_yuma_bonds(
     let mut sums = vec![I32F32::from_bits(0); nu];
 
     // B: stored bonds as integers, recently registered columns dropped, column-normalised.
-    let mut bonds = read_bonds(input, last_tempo, registered, |b| b);
+    let mut bonds = read_bonds(input, last_tempo, registered, u16_to_fixed);
     for row in &bonds {
         math::add_col_sums(&mut sums, row);
     }
@@ -300,16 +315,26 @@ fn original_yuma_bonds(
 }
 
 /// The Yuma3 bond EMA (yuma spec §3.10b): liquid alpha when enabled and consensus is not all
-/// zero, the plain EMA otherwise.
+/// zero, the plain EMA otherwise. Adds the result's entries to `col_sums` (row-major order).
 fn yuma3_ema(
     input: &EpochInput,
     weights: &SparseMatrix,
     bonds: &SparseMatrix,
     consensus: &[I32F32],
+    col_sums: &mut [I32F32],
 ) -> SparseMatrix {
     let liquid = input.liquid_alpha_enabled && consensus.iter().any(|&c| c != I32F32::from_bits(0));
     if !liquid {
-        return mat_ema_sparse(weights, bonds, stake::ema_alpha(input.bonds_moving_average));
+        return math::mat_ema_sparse_summing(
+            weights,
+            bonds,
+            stake::ema_alpha(input.bonds_moving_average),
+            col_sums,
+        );
     }
-    super::liquid::liquid_alpha_ema_sparse(input, weights, bonds, consensus)
+    let ema = super::liquid::liquid_alpha_ema_sparse(input, weights, bonds, consensus);
+    for row in &ema {
+        math::add_col_sums(col_sums, row);
+    }
+    ema
 }
