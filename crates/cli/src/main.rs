@@ -37,8 +37,22 @@ enum Command {
     },
 }
 
+/// Runs the command; a reader that closes our output early (`agora epoch … | head`) ends the
+/// run quietly, as Unix tools do, instead of reporting an error.
 fn main() -> anyhow::Result<ExitCode> {
-    let cli = Cli::parse();
+    match run(Cli::parse()) {
+        Err(e) if is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
+        other => other,
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<std::io::Error>()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Epoch {
             dense,
