@@ -1057,6 +1057,9 @@ pub fn weighted_median_col_sparse(
     let columns = usize::from(columns);
     // Column-major score table: scores[c * voters + k] for the k-th staked validator.
     let mut scores = vec![ZERO; columns * voters];
+    // Columns no staked validator has an entry in: every score there is 0, and the partition
+    // search returns 0 for all-equal zero scores whatever the stakes, so they are skipped.
+    let mut touched = vec![false; columns];
     let mut k = 0usize;
     for (&s, row) in stake.iter().zip(score) {
         if s > ZERO {
@@ -1064,6 +1067,7 @@ pub fn weighted_median_col_sparse(
                 let c = usize::from(c);
                 if c < columns {
                     scores[c * voters + k] = v;
+                    touched[c] = true;
                 }
             }
             k += 1;
@@ -1072,6 +1076,9 @@ pub fn weighted_median_col_sparse(
     let mut scratch = MedianScratch::default();
     (0..columns)
         .map(|c| {
+            if !touched[c] {
+                return ZERO;
+            }
             let col = &scores[c * voters..(c + 1) * voters];
             scratch.current.clear();
             scratch

@@ -2,9 +2,9 @@
 
 use super::input::EpochInput;
 use super::math::{
-    self, SparseMatrix, col_clip_sparse, collect_row, inplace_normalize,
-    inplace_row_normalize_sparse, interpolate_sparse, is_topk_nonzero, matmul_sparse,
-    row_sum_sparse, u16_proportion_to_fixed, u16_to_fixed, vec_mul, weighted_median_col_sparse,
+    self, SparseMatrix, collect_row, inplace_normalize, inplace_row_normalize_sparse,
+    interpolate_sparse, is_topk_nonzero, u16_proportion_to_fixed, u16_to_fixed, vec_mul,
+    weighted_median_col_sparse,
 };
 use super::output::EpochOutput;
 use super::stake::{self, Terms};
@@ -69,9 +69,8 @@ pub fn run_sparse(input: &EpochInput) -> EpochOutput {
     // §3.7 consensus; §3.8 clipping, validator trust, incentive.
     let kappa = u16_proportion_to_fixed(input.kappa);
     let consensus = weighted_median_col_sparse(&active_stake, &weights, n, kappa);
-    let clipped = col_clip_sparse(&weights, &consensus);
-    let validator_trust = row_sum_sparse(&clipped);
-    let mut incentive = matmul_sparse(&clipped, &active_stake, n);
+    let (clipped, validator_trust, mut incentive) =
+        clip_trust_ranks(&weights, &consensus, &active_stake, nu);
     inplace_normalize(&mut incentive);
 
     // §3.9 weights for bonds.
@@ -163,6 +162,52 @@ pub fn run_sparse(input: &EpochInput) -> EpochOutput {
         .collect();
     out.fixed.ema_bonds = ema_bonds;
     out
+}
+
+/// Clipping at consensus, validator trust and ranks (yuma spec §3.8) in one pass over the
+/// weights: each clipped row is produced as `col_clip_sparse` would, its (wrapping) sum is the
+/// validator's trust as in `row_sum_sparse`, and its entries are added to the ranks in the
+/// same row-major order as `matmul_sparse`.
+fn clip_trust_ranks(
+    weights: &SparseMatrix,
+    consensus: &[I32F32],
+    active_stake: &[I32F32],
+    columns: usize,
+) -> (SparseMatrix, Vec<I32F32>, Vec<I32F32>) {
+    let zero = I32F32::from_bits(0);
+    let mut ranks = vec![zero; columns];
+    let mut trust = Vec::with_capacity(weights.len());
+    let clipped = weights
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let scale = active_stake.get(i).copied().unwrap_or(zero);
+            let mut out = Vec::with_capacity(row.len());
+            let mut sum: i64 = 0;
+            for &(j, v) in row {
+                let ju = usize::from(j);
+                let threshold = consensus.get(ju).copied().unwrap_or(zero);
+                let kept = if threshold < v {
+                    // Clipped down to consensus, or dropped when consensus is not positive.
+                    if threshold > zero {
+                        threshold
+                    } else {
+                        continue;
+                    }
+                } else {
+                    v
+                };
+                out.push((j, kept));
+                sum = sum.wrapping_add(kept.to_bits());
+                if let Some(r) = ranks.get_mut(ju) {
+                    *r = r.saturating_add(math::mul_sat(scale, kept));
+                }
+            }
+            trust.push(I32F32::from_bits(sum));
+            out
+        })
+        .collect();
+    (clipped, trust, ranks)
 }
 
 /// `Weights` rows `0..n` (entries for uids `< n`, values as I32F32 integers) after the masks
