@@ -2,9 +2,8 @@
 
 use super::input::EpochInput;
 use super::math::{
-    self, SparseMatrix, collect_row, inplace_normalize, inplace_row_normalize_sparse,
-    interpolate_sparse, is_topk_nonzero, u16_proportion_to_fixed, u16_to_fixed, vec_mul,
-    weighted_median_col_sparse,
+    self, SparseMatrix, collect_row, inplace_normalize, interpolate_sparse, is_topk_nonzero,
+    u16_proportion_to_fixed, u16_to_fixed, vec_mul, weighted_median_col_sparse,
 };
 use super::output::EpochOutput;
 use super::stake::{self, Terms};
@@ -57,14 +56,13 @@ pub fn run_sparse(input: &EpochInput) -> EpochOutput {
             .map(|i| blocks.get(i).copied().unwrap_or(u64::MAX))
             .collect::<Vec<u64>>()
     });
-    let mut weights = masked_weights(
+    let weights = masked_weights(
         input,
         &forbids,
         &last_update,
         &registered,
         commit_blocks.as_deref(),
     );
-    inplace_row_normalize_sparse(&mut weights);
 
     // §3.7 consensus; §3.8 clipping, validator trust, incentive.
     let kappa = u16_proportion_to_fixed(input.kappa);
@@ -90,7 +88,13 @@ pub fn run_sparse(input: &EpochInput) -> EpochOutput {
     let last_tempo = input.last_tempo();
     let (dividends, ema_bonds) = if input.yuma3_enabled {
         // Stored Yuma3 bonds are absolute proportions: b / 65535.
-        let bonds = read_bonds(input, last_tempo, &registered, u16_proportion_to_fixed);
+        let bonds = read_bonds(
+            input,
+            last_tempo,
+            &registered,
+            u16_proportion_to_fixed,
+            &mut [],
+        );
         let mut sums = vec![I32F32::from_bits(0); nu];
         let ema = yuma3_ema(input, weights_for_bonds, &bonds, &consensus, &mut sums);
         // D_i = A_i × Σ_j (B'_ij / Σ_k B'_kj) × I_j. The reference normalises a copy of B',
@@ -211,7 +215,7 @@ fn clip_trust_ranks(
 }
 
 /// `Weights` rows `0..n` (entries for uids `< n`, values as I32F32 integers) after the masks
-/// W1–W4 of yuma spec §3.6, applied in one pass. Each mask only drops whole rows or single
+/// W1–W4 of yuma spec §3.6, applied in one pass, and row-normalised (W5). Each mask only drops whole rows or single
 /// entries, so fusing them gives the same matrix as applying them one after another:
 /// W1 rows of uids without a stored permit (or beyond the permit vector) are emptied;
 /// W2 self-weights are dropped except the owner's; W3 weights set no later than the target's
@@ -236,7 +240,7 @@ fn masked_weights(
             let keeps_self = input.owner_uid.is_some_and(|o| usize::from(o) == i);
             let updated = last_update.get(i).copied().unwrap_or(0);
             let committed = commit_blocks.map(|c| c.get(i).copied().unwrap_or(u64::MAX));
-            collect_row(
+            let mut row = collect_row(
                 row.len(),
                 row.iter()
                     .filter(|&&(j, _)| {
@@ -248,31 +252,48 @@ fn masked_weights(
                             && committed.is_none_or(|c| c >= reg)
                     })
                     .map(|&(j, w)| (j, u16_to_fixed(w))),
-            )
+            );
+            // W5: divide the row by its (wrapping) sum where that sum is positive, as
+            // `inplace_row_normalize_sparse` does, while the row is still in cache.
+            let total = I32F32::from_bits(
+                row.iter()
+                    .fold(0i64, |acc, &(_, w)| acc.wrapping_add(w.to_bits())),
+            );
+            if total > I32F32::from_bits(0) {
+                let divisor = math::FixedDivisor::new(total);
+                for (_, w) in row.iter_mut() {
+                    *w = divisor.safe_div(*w);
+                }
+            }
+            row
         })
         .collect()
 }
 
 /// `Bonds` rows `0..n` with each stored u16 converted by `value`, without the entries of
-/// recently registered columns (`last_tempo ≤ registered`, yuma spec §3.10). The reference
+/// recently registered columns (`last_tempo ≤ registered`, yuma spec §3.10), adding every
+/// entry to `col_sums` (row-major order, see `math::add_col_sums`). The reference
 /// does not filter bond columns `≥ n` here; their registration block reads as 0.
 fn read_bonds(
     input: &EpochInput,
     last_tempo: u64,
     registered: &[u64],
     value: impl Fn(u16) -> I32F32,
+    col_sums: &mut [I32F32],
 ) -> SparseMatrix {
     (0..usize::from(input.n))
         .map(|i| {
             input.bonds.get(i).map_or_else(Vec::new, |row| {
-                collect_row(
+                let row = collect_row(
                     row.len(),
                     row.iter()
                         .filter(|&&(j, _)| {
                             last_tempo > registered.get(usize::from(j)).copied().unwrap_or(0)
                         })
                         .map(|&(j, b)| (j, value(b))),
-                )
+                );
+                math::add_col_sums(col_sums, &row);
+                row
             })
         })
         .collect()
@@ -299,10 +320,7 @@ fn original_yuma_bonds(
     let mut sums = vec![I32F32::from_bits(0); nu];
 
     // B: stored bonds as integers, recently registered columns dropped, column-normalised.
-    let mut bonds = read_bonds(input, last_tempo, registered, u16_to_fixed);
-    for row in &bonds {
-        math::add_col_sums(&mut sums, row);
-    }
+    let mut bonds = read_bonds(input, last_tempo, registered, u16_to_fixed, &mut sums);
     math::divide_cols_sparse(&mut bonds, &sums);
 
     // ΔB = W_b ⊙ A by row, column-normalised.
