@@ -912,8 +912,34 @@ pub fn weighted_median(
 pub fn weighted_median_pairs(
     scratch: &mut MedianScratch,
     minority: I32F32,
+    lo: I32F32,
+    hi: I32F32,
+) -> I32F32 {
+    let bounded = stakes_bounded(scratch.current.iter().map(|&(_, w)| w));
+    weighted_median_search(scratch, minority, lo, hi, bounded)
+}
+
+/// Whether the absolute stakes sum to less than 2^62, so that no partial sum of them can
+/// saturate and plain addition equals saturating addition.
+fn stakes_bounded(stakes: impl Iterator<Item = I32F32>) -> bool {
+    let mut total: u64 = 0;
+    for w in stakes {
+        match total.checked_add(w.to_bits().unsigned_abs()) {
+            Some(t) if t < 1 << 62 => total = t,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// [`weighted_median_pairs`] with the stake bound already known (it depends only on the
+/// stakes, which every column of an epoch shares).
+fn weighted_median_search(
+    scratch: &mut MedianScratch,
+    minority: I32F32,
     mut lo: I32F32,
     mut hi: I32F32,
+    bounded: bool,
 ) -> I32F32 {
     let MedianScratch {
         current,
@@ -933,11 +959,6 @@ pub fn weighted_median_pairs(
     // set, so this bound is never reached, but it is kept for identical behaviour.
     let limit = len;
     let mut rounds = 0usize;
-    let bounded = current.iter().try_fold(0u64, |acc, &(_, w)| {
-        let total = acc.checked_add(w.to_bits().unsigned_abs())?;
-        (total < 1 << 62).then_some(total)
-    });
-    let bounded = bounded.is_some();
     loop {
         if len == 0 {
             return ZERO;
@@ -1055,36 +1076,45 @@ pub fn weighted_median_col_sparse(
     let minority = stake_sum.saturating_sub(majority);
     let voters = use_stake.len();
     let columns = usize::from(columns);
-    // Column-major score table: scores[c * voters + k] for the k-th staked validator.
+    // Voter-major score table: scores[k * columns + c] for the k-th staked validator. Filling
+    // it walks each row's entries (mostly in column order), and reading a column strides by
+    // one row, touching the same few cache lines for neighbouring columns.
     let mut scores = vec![ZERO; columns * voters];
     // Columns no staked validator has an entry in: every score there is 0, and the partition
     // search returns 0 for all-equal zero scores whatever the stakes, so they are skipped.
     let mut touched = vec![false; columns];
-    let mut k = 0usize;
+    let mut voter_rows = scores.chunks_exact_mut(columns.max(1));
     for (&s, row) in stake.iter().zip(score) {
         if s > ZERO {
+            let Some(table_row) = voter_rows.next() else {
+                break;
+            };
             for &(c, v) in row {
                 let c = usize::from(c);
-                if c < columns {
-                    scores[c * voters + k] = v;
-                    touched[c] = true;
+                if let (Some(cell), Some(flag)) = (table_row.get_mut(c), touched.get_mut(c)) {
+                    *cell = v;
+                    *flag = true;
                 }
             }
-            k += 1;
         }
     }
+    let bounded = stakes_bounded(use_stake.iter().copied());
     let mut scratch = MedianScratch::default();
     (0..columns)
         .map(|c| {
             if !touched[c] {
                 return ZERO;
             }
-            let col = &scores[c * voters..(c + 1) * voters];
             scratch.current.clear();
-            scratch
-                .current
-                .extend(col.iter().copied().zip(use_stake.iter().copied()));
-            weighted_median_pairs(&mut scratch, minority, ZERO, stake_sum)
+            scratch.current.extend(
+                scores
+                    .iter()
+                    .skip(c)
+                    .step_by(columns)
+                    .copied()
+                    .zip(use_stake.iter().copied()),
+            );
+            weighted_median_search(&mut scratch, minority, ZERO, stake_sum, bounded)
         })
         .collect()
 }
