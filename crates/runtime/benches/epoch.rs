@@ -91,9 +91,9 @@ fn steady_state(n: u16, yuma3: bool, liquid_alpha: bool) -> EpochInput {
 fn bench_sparse(c: &mut Criterion) {
     let mut group = c.benchmark_group("sparse_epoch");
     group
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(3));
+        .sample_size(30)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(6));
     for (name, yuma3, liquid) in MODES {
         for n in [256u16, 1024, 4096] {
             let input = steady_state(n, yuma3, liquid);
