@@ -302,11 +302,12 @@ fn read_bonds(
 /// Original Yuma bonds and dividends (yuma spec §3.10a), returning the dividends and the
 /// column max-upscaled EMA bonds.
 ///
-/// The reference runs column normalisations as separate passes (sum, then divide) after each
-/// matrix is built; here each producer accumulates the column sums while it builds the rows,
-/// and the final normalisation also computes the dividends' dot products and the column
-/// maxima. Every sum is taken in the same row-major entry order as the separate passes, so
-/// the results are identical.
+/// The reference builds ΔB and normalises it and B by columns before the EMA, then normalises
+/// B' and computes dividends and column maxima in separate passes. Here the column sums of B
+/// and ΔB are taken first, the divisions happen inside the EMA loop where each value is used
+/// (ΔB's entries are recomputed there rather than stored), and B''s normalisation, the
+/// dividends' dot products and the column maxima share one pass. Every value is computed by
+/// the same operations in the same order as in the reference, so the results are identical.
 fn original_yuma_bonds(
     input: &EpochInput,
     weights_for_bonds: &SparseMatrix,
@@ -315,38 +316,75 @@ fn original_yuma_bonds(
     last_tempo: u64,
     registered: &[u64],
 ) -> (Vec<I32F32>, SparseMatrix) {
-    let n = input.n;
-    let nu = usize::from(n);
-    let mut sums = vec![I32F32::from_bits(0); nu];
+    let zero = I32F32::from_bits(0);
+    let nu = usize::from(input.n);
 
-    // B: stored bonds as integers, recently registered columns dropped, column-normalised.
-    let mut bonds = read_bonds(input, last_tempo, registered, u16_to_fixed, &mut sums);
-    math::divide_cols_sparse(&mut bonds, &sums);
-
-    // ΔB = W_b ⊙ A by row, column-normalised.
-    sums.fill(I32F32::from_bits(0));
-    let mut delta: SparseMatrix = weights_for_bonds
+    // B: stored bonds as integers without recently registered columns, and their column sums.
+    let mut bond_sums = vec![zero; nu];
+    let bonds = read_bonds(input, last_tempo, registered, u16_to_fixed, &mut bond_sums);
+    // ΔB = W_b ⊙ A by row: its column sums now; the entries are recomputed where used.
+    let mut delta_sums = vec![zero; nu];
+    for (row, &scale) in weights_for_bonds.iter().zip(active_stake) {
+        for &(j, v) in row {
+            if let Some(s) = delta_sums.get_mut(usize::from(j)) {
+                *s = s.saturating_add(math::mul_sat(v, scale));
+            }
+        }
+    }
+    let bond_divisors: Vec<math::FixedDivisor> = bond_sums
         .iter()
-        .zip(active_stake)
-        .map(|(row, &scale)| {
-            let scaled: Vec<(u16, I32F32)> = row
-                .iter()
-                .map(|&(j, v)| (j, math::mul_sat(v, scale)))
-                .collect();
-            math::add_col_sums(&mut sums, &scaled);
-            scaled
-        })
+        .map(|&d| math::FixedDivisor::new(d))
         .collect();
-    math::divide_cols_sparse(&mut delta, &sums);
+    let delta_divisors: Vec<math::FixedDivisor> = delta_sums
+        .iter()
+        .map(|&d| math::FixedDivisor::new(d))
+        .collect();
+    let normalized = |divisors: &[math::FixedDivisor], j: usize, x: I32F32| match divisors.get(j) {
+        Some(d) if d.divisor() != zero => d.safe_div(x),
+        _ => x,
+    };
 
-    // B' = EMA(ΔB, B), column-normalised; D_i = Σ_j B'_ij I_j; column maxima for storage.
-    sums.fill(I32F32::from_bits(0));
-    let mut ema = math::mat_ema_sparse_summing(
-        &delta,
-        &bonds,
-        stake::ema_alpha(input.bonds_moving_average),
-        &mut sums,
-    );
+    // B' = EMA(ΔB normalised, B normalised): `mat_ema_sparse` over rows the width of ΔB (one
+    // per row of W_b that has a stake), accumulating B''s column sums as rows are emitted.
+    let alpha = stake::ema_alpha(input.bonds_moving_average);
+    let keep = I32F32::from_bits(1 << 32).saturating_sub(alpha);
+    let rows = weights_for_bonds.len().min(active_stake.len());
+    let mut acc = vec![zero; rows];
+    let mut sums = vec![zero; nu];
+    let mut ema: SparseMatrix = Vec::with_capacity(rows);
+    for (i, (new_row, &scale)) in weights_for_bonds.iter().zip(active_stake).enumerate() {
+        let old_row = bonds.get(i).map_or(&[][..], Vec::as_slice);
+        if new_row.is_empty() && old_row.is_empty() {
+            ema.push(Vec::new());
+            continue;
+        }
+        for &(j, v) in new_row {
+            let ju = usize::from(j);
+            let delta = normalized(&delta_divisors, ju, math::mul_sat(v, scale));
+            if let Some(c) = acc.get_mut(ju) {
+                *c = c.saturating_add(math::mul_sat(alpha, delta));
+            }
+        }
+        for &(j, b) in old_row {
+            let ju = usize::from(j);
+            if let Some(c) = acc.get_mut(ju) {
+                *c = c.saturating_add(math::mul_sat(keep, normalized(&bond_divisors, ju, b)));
+            }
+        }
+        let mut out = Vec::with_capacity(new_row.len().max(old_row.len()));
+        for (j, c) in acc.iter_mut().enumerate() {
+            if *c > zero {
+                out.push((u16::try_from(j).unwrap_or(u16::MAX), *c));
+                if let Some(s) = sums.get_mut(j) {
+                    *s = s.saturating_add(*c);
+                }
+            }
+            *c = zero;
+        }
+        ema.push(out);
+    }
+
+    // B' column-normalised; D_i = Σ_j B'_ij I_j; column maxima for storage.
     let divisors: Vec<math::FixedDivisor> =
         sums.iter().map(|&d| math::FixedDivisor::new(d)).collect();
     let mut col_max = vec![I32F32::from_bits(0); nu];
