@@ -1451,6 +1451,16 @@ mod tests {
         I32F32::from_num(x)
     }
 
+    /// A deterministic xorshift64 stream for the differential tests.
+    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
     #[test]
     fn exp_matches_substrate_fixed_bit_for_bit() {
         let mut x: i64 = -25 << 32;
@@ -1477,13 +1487,7 @@ mod tests {
 
     #[test]
     fn fast_division_equals_substrate_fixed() {
-        let mut state = 0x1234_5678_9abc_def0u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x1234_5678_9abc_def0u64);
         let specials = [
             0i64,
             1,
@@ -1515,13 +1519,7 @@ mod tests {
 
     #[test]
     fn raw_saturating_mul_equals_substrate_fixed() {
-        let mut state = 0x0fed_cba9_8765_4321u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x0fed_cba9_8765_4321u64);
         let mut values = vec![
             0i64,
             1,
@@ -1547,13 +1545,7 @@ mod tests {
 
     #[test]
     fn invariant_divisor_equals_substrate_fixed() {
-        let mut state = 0x5555_aaaa_1234_9876u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x5555_aaaa_1234_9876u64);
         let specials = [
             1i64,
             -1,
