@@ -68,9 +68,9 @@ pub struct FixedDivisor {
     divisor: I32F32,
     /// Numerator shift: `32 − trailing_zeros(divisor)` (at most 32).
     shift: u32,
-    /// `|divisor| >> trailing_zeros`, the reduced divisor (0 only for a zero divisor).
-    reduced: u64,
-    negative: bool,
+    /// Numerator magnitudes below this take the reciprocal path: `2^(63 − shift)`, or 0 for
+    /// a zero divisor (so that every numerator falls through to the checked division).
+    limit: u64,
     magic: u64,
     sh1: u32,
     sh2: u32,
@@ -86,6 +86,7 @@ impl FixedDivisor {
             bits.trailing_zeros().min(32)
         };
         let reduced = (bits >> tz).unsigned_abs();
+        let shift = 32 - tz;
         let (magic, sh1, sh2) = if reduced == 0 {
             (0, 0, 0)
         } else {
@@ -95,11 +96,15 @@ impl FixedDivisor {
             let magic = u64::try_from(numerator / u128::from(reduced) + 1).unwrap_or(u64::MAX);
             (magic, l.min(1), l.saturating_sub(1))
         };
+        let limit = if reduced == 0 {
+            0
+        } else {
+            1u64 << (63 - shift)
+        };
         Self {
             divisor,
-            shift: 32 - tz,
-            reduced,
-            negative: bits < 0,
+            shift,
+            limit,
             magic,
             sh1,
             sh2,
@@ -124,16 +129,14 @@ impl FixedDivisor {
     /// `checked_div(a, divisor)`.
     #[inline(always)]
     pub fn checked_div(&self, a: I32F32) -> Option<I32F32> {
-        if self.reduced == 0 {
-            return None;
-        }
         let bits = a.to_bits();
         let magnitude = bits.unsigned_abs();
-        if magnitude < (1u64 << (63 - self.shift)) {
-            // q ≤ |numerator| < 2^63, so it fits in i64; the sign follows truncation toward
-            // zero.
+        if magnitude < self.limit {
+            // q ≤ |numerator| < 2^63, so it fits in i64; truncation toward zero gives the
+            // quotient the sign of a ⊕ divisor.
             let q = self.div_reduced(magnitude << self.shift) as i64;
-            return Some(I32F32::from_bits(if (bits < 0) != self.negative {
+            let negative = (bits ^ self.divisor.to_bits()) < 0;
+            return Some(I32F32::from_bits(if negative {
                 q.wrapping_neg()
             } else {
                 q
