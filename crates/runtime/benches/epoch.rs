@@ -12,21 +12,10 @@ use std::time::Duration;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// A small deterministic generator (SplitMix64), so every run benches the same input.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, bound: u64) -> u64 {
-        self.next() % bound
-    }
-}
+/// The tests' seeded generator (SplitMix64), so every run benches the same input.
+#[path = "../tests/common/rng.rs"]
+mod rng;
+use rng::SplitMix64;
 
 /// Bench names and the (yuma3, liquid alpha) switches they set.
 const MODES: [(&str, bool, bool); 3] = [
@@ -40,7 +29,7 @@ const VALIDATORS: u16 = 64;
 /// A subnet of `n` uids: validators `0..64` with stake, permits and a weight on every miner,
 /// bonds taken from one previous epoch so the EMA has history.
 fn steady_state(n: u16, yuma3: bool, liquid_alpha: bool) -> EpochInput {
-    let mut rng = SplitMix(u64::from(n) * 7919 + u64::from(yuma3) * 2 + u64::from(liquid_alpha));
+    let mut rng = SplitMix64(u64::from(n) * 7919 + u64::from(yuma3) * 2 + u64::from(liquid_alpha));
     let nu = usize::from(n);
     let weights: Vec<Vec<(u16, u16)>> = (0..n)
         .map(|i| {

@@ -33,9 +33,18 @@ use agora_runtime::epoch::math::{
     vec_mask_sparse_matrix, vec_mul, weighted_median_col_sparse,
 };
 use agora_runtime::epoch::{EpochInput, EpochOutput, run_sparse};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-const LOG_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/epoch_logs");
+mod common;
+use common::{
+    VectorDir, apply_all_hyperparameters, arr, as_bool, as_str, as_u16, as_u64, assert_known_keys,
+    assert_no_problems, bool_list, field, obj, rows_by_uid, u64_list,
+};
+
+const LOG_VECTORS: VectorDir = VectorDir(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/vectors/epoch_logs"
+));
 
 type Sparse = Vec<Vec<(u16, I32F32)>>;
 
@@ -129,85 +138,6 @@ const FILES: &[&str] = &[
 ];
 
 // ---------------------------------------------------------------------------------------------
-// JSON helpers
-// ---------------------------------------------------------------------------------------------
-
-fn load(file: &str) -> Value {
-    let path = format!("{LOG_DIR}/{file}");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("cannot parse {path}: {e}"))
-}
-
-fn obj<'a>(v: &'a Value, what: &str) -> &'a Map<String, Value> {
-    v.as_object()
-        .unwrap_or_else(|| panic!("{what}: expected an object, got {v}"))
-}
-
-fn arr<'a>(v: &'a Value, what: &str) -> &'a Vec<Value> {
-    v.as_array()
-        .unwrap_or_else(|| panic!("{what}: expected an array, got {v}"))
-}
-
-fn field<'a>(v: &'a Value, key: &str) -> &'a Value {
-    v.get(key)
-        .unwrap_or_else(|| panic!("missing key `{key}` in {v}"))
-}
-
-fn as_u64(v: &Value, what: &str) -> u64 {
-    v.as_u64()
-        .unwrap_or_else(|| panic!("{what}: expected an unsigned integer, got {v}"))
-}
-
-fn as_u16(v: &Value, what: &str) -> u16 {
-    u16::try_from(as_u64(v, what)).unwrap_or_else(|_| panic!("{what}: {v} does not fit u16"))
-}
-
-fn as_bool(v: &Value, what: &str) -> bool {
-    v.as_bool()
-        .unwrap_or_else(|| panic!("{what}: expected a bool, got {v}"))
-}
-
-fn as_str<'a>(v: &'a Value, what: &str) -> &'a str {
-    v.as_str()
-        .unwrap_or_else(|| panic!("{what}: expected a string, got {v}"))
-}
-
-fn bool_list(v: &Value, what: &str) -> Vec<bool> {
-    arr(v, what).iter().map(|x| as_bool(x, what)).collect()
-}
-
-fn assert_known_keys(v: &Value, known: &[&str], what: &str) {
-    for k in obj(v, what).keys() {
-        assert!(
-            known.contains(&k.as_str()),
-            "{what}: unknown key `{k}` (would be silently ignored)"
-        );
-    }
-}
-
-/// Weight rows keyed by uid, `n` rows.
-fn rows_by_uid(v: &Value, n: u16, what: &str) -> Vec<Vec<(u16, u16)>> {
-    let mut rows: Vec<Vec<(u16, u16)>> = vec![Vec::new(); usize::from(n)];
-    for (k, row) in obj(v, what) {
-        let uid: usize = k
-            .parse()
-            .unwrap_or_else(|_| panic!("{what}: row key `{k}` is not a uid"));
-        if uid >= rows.len() {
-            rows.resize(uid + 1, Vec::new());
-        }
-        rows[uid] = arr(row, what)
-            .iter()
-            .map(|pair| {
-                let p = arr(pair, what);
-                assert_eq!(p.len(), 2, "{what}: {pair}");
-                (as_u16(&p[0], what), as_u16(&p[1], what))
-            })
-            .collect();
-    }
-    rows
-}
-
-// ---------------------------------------------------------------------------------------------
 // Cases
 // ---------------------------------------------------------------------------------------------
 
@@ -289,60 +219,57 @@ fn base_input(doc: &Value, file: &str) -> EpochInput {
         Some(o) => bool_list(o, "ValidatorPermit_override"),
         None => permits_from_neurons,
     };
-    if let Some(p) = inputs.get("validator_permits") {
-        assert_eq!(
-            bool_list(p, "validator_permits"),
-            input.validator_permit,
-            "{file}: validator_permits"
-        );
-    }
-    input.tempo = as_u16(field(hp, "tempo"), "tempo");
-    input.activity_cutoff_factor_milli =
-        u32::try_from(as_u64(field(hp, "activity_cutoff_factor_milli"), "factor")).expect("u32");
+    // Every one of HP_KEYS is given. Two are the log files' own: `legacy_ActivityCutoff_storage`
+    // is written by setup_epoch but not read by the epoch, and commit-reveal is set below; the
+    // others are read like the epoch vectors' hyperparameters (the derived cutoff checked).
     assert_eq!(
-        input.activity_cutoff_blocks(),
-        as_u64(field(hp, "activity_cutoff_blocks"), "cutoff"),
-        "{file}: derived cutoff"
+        obj(hp, file).len(),
+        HP_KEYS.len(),
+        "{file}: hyperparameters"
     );
-    // `legacy_ActivityCutoff_storage` is written by setup_epoch but not read by the epoch.
     as_u64(field(hp, "legacy_ActivityCutoff_storage"), "legacy");
-    input.kappa = as_u16(field(hp, "kappa_u16"), "kappa");
-    input.bonds_penalty = as_u16(field(hp, "bonds_penalty_u16"), "bonds_penalty");
-    input.bonds_moving_average = as_u64(field(hp, "bonds_moving_average"), "bma");
-    input.max_allowed_validators = as_u16(field(hp, "max_allowed_validators"), "mav");
-    if let Some(m) = inputs.get("MaxAllowedValidators") {
-        assert_eq!(
-            as_u16(m, "MaxAllowedValidators"),
-            input.max_allowed_validators,
-            "{file}"
-        );
-    }
-    input.stake_threshold = as_u64(field(hp, "stake_threshold"), "threshold");
-    input.tao_weight = as_u64(field(hp, "tao_weight"), "tao_weight");
-    input.yuma3_enabled = as_bool(field(hp, "yuma3"), "yuma3");
-    if let Some(y) = inputs.get("Yuma3On") {
-        assert_eq!(as_bool(y, "Yuma3On"), input.yuma3_enabled, "{file}");
-    }
-    input.liquid_alpha_enabled = as_bool(field(hp, "liquid_alpha"), "liquid_alpha");
-    let owner = field(hp, "owner_uid");
-    input.owner_uid = if owner.is_null() {
-        None
-    } else {
-        Some(as_u16(owner, "owner_uid"))
-    };
-    input.last_mechanism_step_block = as_u64(field(hp, "last_mechanism_step_block"), "lms");
+    let mut usual = obj(hp, file).clone();
+    usual.remove("legacy_ActivityCutoff_storage");
+    usual.remove("commit_reveal_enabled");
+    apply_all_hyperparameters(&mut input, &Value::Object(usual), file);
     // Commit-reveal: on by default with no commits (every uid "no active commit" = u64::MAX, the
     // mask removes nothing), or explicitly disabled.
-    let cr = field(hp, "commit_reveal_enabled");
-    input.commit_blocks = match cr {
+    input.commit_blocks = match field(hp, "commit_reveal_enabled") {
         Value::Bool(false) => None,
         Value::String(s) if s.starts_with("true by default (no commits exist") => {
             Some(vec![u64::MAX; usize::from(n)])
         }
         other => panic!("{file}: unsupported commit_reveal_enabled {other}"),
     };
-    input.rao_emission = as_u64(field(hp, "rao_emission"), "rao_emission");
+    assert_echo(
+        inputs,
+        "validator_permits",
+        bool_list,
+        &input.validator_permit,
+        file,
+    );
+    assert_echo(
+        inputs,
+        "MaxAllowedValidators",
+        as_u16,
+        &input.max_allowed_validators,
+        file,
+    );
+    assert_echo(inputs, "Yuma3On", as_bool, &input.yuma3_enabled, file);
     input
+}
+
+/// An input key that repeats a value set elsewhere must, where present, agree with it.
+fn assert_echo<T: PartialEq + Debug>(
+    inputs: &Value,
+    key: &str,
+    read: fn(&Value, &str) -> T,
+    ours: &T,
+    file: &str,
+) {
+    if let Some(v) = inputs.get(key) {
+        assert_eq!(&read(v, key), ours, "{file}: {key}");
+    }
 }
 
 fn substrings(v: &Value, what: &str) -> Vec<String> {
@@ -353,9 +280,8 @@ fn substrings(v: &Value, what: &str) -> Vec<String> {
 }
 
 fn cases(file: &str) -> (Value, Vec<Case>) {
-    let doc = load(file);
-    assert_known_keys(
-        &doc,
+    let doc = LOG_VECTORS.load_known(
+        file,
         &[
             "source",
             "variant",
@@ -369,7 +295,6 @@ fn cases(file: &str) -> (Value, Vec<Case>) {
             "per_mechanism",
             "also_asserted",
         ],
-        file,
     );
     let cmp = field(&doc, "compare");
     assert_known_keys(cmp, &["kind", "note"], file);
@@ -820,19 +745,11 @@ fn check_file_reference(file: &str) {
         }
     }
     assert!(compared > 0);
-    assert!(
-        diffs.is_empty(),
-        "secondary evidence disagrees:\n{}",
-        diffs.join("\n")
-    );
+    assert_no_problems("secondary evidence disagrees", &diffs);
 }
 
 fn same_u64(got: impl Iterator<Item = u64>, want: &Value) -> bool {
-    let want: Vec<u64> = arr(want, "reference")
-        .iter()
-        .map(|x| as_u64(x, "reference"))
-        .collect();
-    got.collect::<Vec<_>>() == want
+    got.collect::<Vec<_>>() == u64_list(want, "reference")
 }
 
 fn ours_text(out: &EpochOutput, key: &str) -> String {
@@ -892,16 +809,7 @@ log_files!(
 
 #[test]
 fn every_log_file_is_tested() {
-    let on_disk: BTreeSet<String> = std::fs::read_dir(LOG_DIR)
-        .expect("vector directory")
-        .map(|e| {
-            e.expect("dir entry")
-                .file_name()
-                .into_string()
-                .expect("utf-8 name")
-        })
-        .filter(|name| name.ends_with(".json"))
-        .collect();
+    let on_disk = LOG_VECTORS.json_files();
     let listed: BTreeSet<String> = FILES.iter().map(|s| (*s).to_owned()).collect();
     let tested: BTreeSet<String> = TESTED.iter().map(|s| (*s).to_owned()).collect();
     assert_eq!(on_disk, listed);

@@ -14,6 +14,9 @@ use agora_primitives::{I32F32, I64F64, I96F32};
 use agora_runtime::epoch::math;
 use serde_json::Value;
 
+mod common;
+use common::rng::SplitMix64;
+
 /// The number of cases in `math.jsonl`.
 const EXPECTED_CASES: usize = 264;
 
@@ -796,38 +799,35 @@ fn weighted_median(case: &Value, args: &Value) -> Res<()> {
     }
 }
 
-/// A small deterministic generator (SplitMix64), standing in for the test's unseeded `rand`.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn coin(&mut self) -> bool {
-        self.next() & 1 == 1
-    }
+/// What the randomised median test draws from the shared SplitMix64 generator, which stands
+/// in for the reference test's unseeded `rand`.
+trait Draws {
+    fn coin(&mut self) -> bool;
 
     /// Uniform in `0..bound` (bound > 0), by rejection so there is no modulo bias.
-    fn below(&mut self, bound: usize) -> usize {
-        let bound = u64::try_from(bound).unwrap_or(u64::MAX);
-        let zone = u64::MAX - u64::MAX % bound;
-        loop {
-            let x = self.next();
-            if x < zone {
-                return usize::try_from(x % bound).unwrap_or(0);
-            }
-        }
-    }
+    fn uniform_below(&mut self, bound: usize) -> usize;
 
     fn shuffle<T>(&mut self, v: &mut [T]) {
         for i in (1..v.len()).rev() {
-            let j = self.below(i + 1);
+            let j = self.uniform_below(i + 1);
             v.swap(i, j);
+        }
+    }
+}
+
+impl Draws for SplitMix64 {
+    fn coin(&mut self) -> bool {
+        self.next_u64() & 1 == 1
+    }
+
+    fn uniform_below(&mut self, bound: usize) -> usize {
+        let bound = u64::try_from(bound).unwrap_or(u64::MAX);
+        let zone = u64::MAX - u64::MAX % bound;
+        loop {
+            let x = self.next_u64();
+            if x < zone {
+                return usize::try_from(x % bound).unwrap_or(0);
+            }
         }
     }
 }
@@ -844,7 +844,7 @@ fn weighted_median_property(case: &Value, args: &Value) -> Res<()> {
     let majorities = list(get(args, "majority_values")?, fx_from_f32_literal)?;
     let zero = I32F32::from_num(0);
     let one = I32F32::from_num(1);
-    let mut rng = SplitMix(0x5EED_0F3E_D1A7);
+    let mut rng = SplitMix64(0x5EED_0F3E_D1A7);
     // The reference runs the whole test body 100 times.
     for round in 0..100 {
         for &majority in &majorities {

@@ -517,6 +517,55 @@ fn sum_u16(v: &[u16]) -> u128 {
     v.iter().map(|&x| u128::from(x)).sum()
 }
 
+/// For every listed field: `$check(name, &$a.field, &$b.field[, $extra])?`, where `name` is
+/// `$prefix` followed by the field name.
+macro_rules! check_fields {
+    ($check:ident($prefix:literal, $a:expr, $b:expr, $extra:expr): $($field:ident),+ $(,)?) => {
+        $($check(concat!($prefix, stringify!($field)), &$a.$field, &$b.$field, $extra)?;)+
+    };
+    ($check:ident($prefix:literal, $a:expr, $b:expr): $($field:ident),+ $(,)?) => {
+        $($check(concat!($prefix, stringify!($field)), &$a.$field, &$b.$field)?;)+
+    };
+}
+
+/// [`check_fields`] on every per-uid vector of two outputs and of their exact traces (named
+/// `fixed.<field>`); bonds and EMA bonds are left to the caller.
+macro_rules! check_per_uid_outputs {
+    ($check:ident($a:expr, $b:expr $(, $extra:expr)?)) => {
+        check_fields!($check("", $a, $b $(, $extra)?):
+            active,
+            stake,
+            stake_weight,
+            consensus,
+            incentive,
+            dividends,
+            validator_trust,
+            validator_permit,
+            server_emission,
+            validator_emission,
+            emission,
+        );
+        check_fields!($check("fixed.", $a.fixed, $b.fixed $(, $extra)?):
+            total_stake,
+            stake,
+            active_stake,
+            consensus,
+            validator_trust,
+            incentive,
+            dividends,
+            normalized_server_emission,
+            normalized_validator_emission,
+            normalized_combined_emission,
+        );
+    };
+}
+
+/// `a == b`, reported under `name`.
+fn check_equal<T: PartialEq + Debug>(name: &str, a: &T, b: &T) -> Result<(), TestCaseError> {
+    prop_assert_eq!(a, b, "{}", name);
+    Ok(())
+}
+
 /// `out[perm[i]] == orig[i]` for every uid.
 fn check_permuted<T: PartialEq + Debug>(
     name: &str,
@@ -533,32 +582,28 @@ fn check_permuted<T: PartialEq + Debug>(
     Ok(())
 }
 
-/// Sparse rows as sets of (relabelled column, value), compared row by row after relabelling.
+/// Sparse rows as sets of (column, value), compared like [`check_permuted`] after renaming the
+/// columns of `orig`.
 fn check_rows_permuted<V: Ord + Copy + Debug>(
     name: &str,
     orig: &[Vec<(u16, V)>],
     permuted: &[Vec<(u16, V)>],
     perm: &[u16],
 ) -> Result<(), TestCaseError> {
-    prop_assert_eq!(orig.len(), perm.len(), "{} rows", name);
-    prop_assert_eq!(permuted.len(), perm.len(), "{} rows (permuted)", name);
+    let mut renamed = Vec::with_capacity(orig.len());
     for (i, row) in orig.iter().enumerate() {
-        let p = usize::from(perm[i]);
-        let expected: BTreeSet<(u16, V)> = row
+        let set: BTreeSet<(u16, V)> = row
             .iter()
             .map(|&(j, v)| (perm[usize::from(j)], v))
             .collect();
-        let got: BTreeSet<(u16, V)> = permuted[p].iter().copied().collect();
-        prop_assert_eq!(
-            row.len(),
-            expected.len(),
-            "{} row {} has duplicates",
-            name,
-            i
-        );
-        prop_assert_eq!(expected, got, "{} row of uid {} (now uid {})", name, i, p);
+        prop_assert_eq!(row.len(), set.len(), "{} row {} has duplicates", name, i);
+        renamed.push(set);
     }
-    Ok(())
+    let got: Vec<BTreeSet<(u16, V)>> = permuted
+        .iter()
+        .map(|row| row.iter().copied().collect())
+        .collect();
+    check_permuted(name, &renamed, &got, perm)
 }
 
 fn sorted_rows(rows: &[Vec<(u16, u16)>]) -> Vec<Vec<(u16, u16)>> {
@@ -613,75 +658,14 @@ fn check_output_permuted(
     permuted: &EpochOutput,
     perm: &[u16],
 ) -> Result<(), TestCaseError> {
-    check_permuted("active", &out.active, &permuted.active, perm)?;
-    check_permuted("stake", &out.stake, &permuted.stake, perm)?;
-    check_permuted(
-        "stake_weight",
-        &out.stake_weight,
-        &permuted.stake_weight,
-        perm,
-    )?;
-    check_permuted("consensus", &out.consensus, &permuted.consensus, perm)?;
-    check_permuted("incentive", &out.incentive, &permuted.incentive, perm)?;
-    check_permuted("dividends", &out.dividends, &permuted.dividends, perm)?;
-    check_permuted(
-        "validator_trust",
-        &out.validator_trust,
-        &permuted.validator_trust,
-        perm,
-    )?;
-    check_permuted(
-        "validator_permit",
-        &out.validator_permit,
-        &permuted.validator_permit,
-        perm,
-    )?;
-    check_permuted(
-        "server_emission",
-        &out.server_emission,
-        &permuted.server_emission,
-        perm,
-    )?;
-    check_permuted(
-        "validator_emission",
-        &out.validator_emission,
-        &permuted.validator_emission,
-        perm,
-    )?;
-    check_permuted("emission", &out.emission, &permuted.emission, perm)?;
+    check_per_uid_outputs!(check_permuted(out, permuted, perm));
     check_rows_permuted("bonds", &out.bonds, &permuted.bonds, perm)?;
-    let (f, g) = (&out.fixed, &permuted.fixed);
-    check_permuted("fixed.total_stake", &f.total_stake, &g.total_stake, perm)?;
-    check_permuted("fixed.stake", &f.stake, &g.stake, perm)?;
-    check_permuted("fixed.active_stake", &f.active_stake, &g.active_stake, perm)?;
-    check_permuted("fixed.consensus", &f.consensus, &g.consensus, perm)?;
-    check_permuted(
-        "fixed.validator_trust",
-        &f.validator_trust,
-        &g.validator_trust,
+    check_rows_permuted(
+        "fixed.ema_bonds",
+        &out.fixed.ema_bonds,
+        &permuted.fixed.ema_bonds,
         perm,
     )?;
-    check_permuted("fixed.incentive", &f.incentive, &g.incentive, perm)?;
-    check_permuted("fixed.dividends", &f.dividends, &g.dividends, perm)?;
-    check_permuted(
-        "fixed.normalized_server_emission",
-        &f.normalized_server_emission,
-        &g.normalized_server_emission,
-        perm,
-    )?;
-    check_permuted(
-        "fixed.normalized_validator_emission",
-        &f.normalized_validator_emission,
-        &g.normalized_validator_emission,
-        perm,
-    )?;
-    check_permuted(
-        "fixed.normalized_combined_emission",
-        &f.normalized_combined_emission,
-        &g.normalized_combined_emission,
-        perm,
-    )?;
-    check_rows_permuted("fixed.ema_bonds", &f.ema_bonds, &g.ema_bonds, perm)?;
     Ok(())
 }
 
@@ -1209,28 +1193,8 @@ proptest! {
     ) {
         let sparse = run_sparse(&input);
         let dense = run_dense(&input);
-        prop_assert_eq!(&sparse.active, &dense.active);
-        prop_assert_eq!(&sparse.stake, &dense.stake);
-        prop_assert_eq!(&sparse.stake_weight, &dense.stake_weight);
-        prop_assert_eq!(&sparse.consensus, &dense.consensus);
-        prop_assert_eq!(&sparse.incentive, &dense.incentive);
-        prop_assert_eq!(&sparse.dividends, &dense.dividends);
-        prop_assert_eq!(&sparse.validator_trust, &dense.validator_trust);
-        prop_assert_eq!(&sparse.validator_permit, &dense.validator_permit);
-        prop_assert_eq!(&sparse.server_emission, &dense.server_emission);
-        prop_assert_eq!(&sparse.validator_emission, &dense.validator_emission);
-        prop_assert_eq!(&sparse.emission, &dense.emission);
+        check_per_uid_outputs!(check_equal(sparse, dense));
         let (s, d) = (&sparse.fixed, &dense.fixed);
-        prop_assert_eq!(&s.total_stake, &d.total_stake);
-        prop_assert_eq!(&s.stake, &d.stake);
-        prop_assert_eq!(&s.active_stake, &d.active_stake);
-        prop_assert_eq!(&s.consensus, &d.consensus);
-        prop_assert_eq!(&s.validator_trust, &d.validator_trust);
-        prop_assert_eq!(&s.incentive, &d.incentive);
-        prop_assert_eq!(&s.dividends, &d.dividends);
-        prop_assert_eq!(&s.normalized_server_emission, &d.normalized_server_emission);
-        prop_assert_eq!(&s.normalized_validator_emission, &d.normalized_validator_emission);
-        prop_assert_eq!(&s.normalized_combined_emission, &d.normalized_combined_emission);
         prop_assert_eq!(s.ema_bonds.len(), d.ema_bonds.len());
         for (i, (srow, drow)) in s.ema_bonds.iter().zip(&d.ema_bonds).enumerate() {
             let srow: BTreeSet<_> = srow.iter().copied().collect();
