@@ -22,11 +22,9 @@
 use std::collections::BTreeSet;
 use std::fmt::Debug;
 
-use agora_primitives::{I32F32, I64F64};
-use agora_runtime::epoch::math::{
-    alpha_sigmoid, mat_ema, mat_ema_alpha, u16_proportion_to_fixed, vec_u16_max_upscale_to_u16,
-};
-use agora_runtime::epoch::{EpochInput, EpochOutput, run_dense, run_sparse};
+use agora_primitives::I32F32;
+use agora_runtime::epoch::math::{u16_proportion_to_fixed, vec_u16_max_upscale_to_u16};
+use agora_runtime::epoch::{EpochInput, EpochOutput, compute_bonds_dense, run_dense, run_sparse};
 use serde_json::Value;
 
 mod common;
@@ -1654,49 +1652,6 @@ fn fixed_matrix(v: &Value, what: &str) -> Vec<Vec<I32F32>> {
         .collect()
 }
 
-/// `compute_bonds` of the reference (run_epoch.rs): liquid alphas per cell when liquid alpha is
-/// on and some consensus is non-zero (the alpha loop zips weight row, bond row and consensus),
-/// else the plain EMA with `1 - bonds_moving_average / 10^6`.
-fn compute_bonds(
-    liquid: bool,
-    weights: &[Vec<I32F32>],
-    bonds: &[Vec<I32F32>],
-    consensus: &[I32F32],
-    alpha_values: (u16, u16),
-    bma: u64,
-    steepness: i16,
-) -> Vec<Vec<I32F32>> {
-    let zero = I32F32::from_num(0);
-    if liquid && !consensus.is_empty() && consensus.iter().any(|&c| c != zero) {
-        let (low, high) = (
-            u16_proportion_to_fixed(alpha_values.0),
-            u16_proportion_to_fixed(alpha_values.1),
-        );
-        let steep = I32F32::saturating_from_num(steepness);
-        let alphas: Vec<Vec<I32F32>> = if weights.len() == bonds.len() {
-            weights
-                .iter()
-                .zip(bonds)
-                .map(|(w_row, b_row)| {
-                    w_row
-                        .iter()
-                        .zip(b_row)
-                        .zip(consensus)
-                        .map(|((&w, &b), &c)| alpha_sigmoid(c, w, b, low, high, steep))
-                        .collect()
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        mat_ema_alpha(weights, bonds, &alphas)
-    } else {
-        let bma = I64F64::from_num(bma).saturating_div(I64F64::from_num(1_000_000));
-        let alpha = I32F32::from_num(1).saturating_sub(I32F32::from_num(bma));
-        mat_ema(weights, bonds, alpha)
-    }
-}
-
 fn liquid_alpha_self_matrices() -> (Value, Vec<Vec<I32F32>>, Vec<Vec<I32F32>>) {
     let file = "test_liquid_alpha_equal_values_against_itself.json";
     let doc = EPOCH_VECTORS.load_known(
@@ -1739,16 +1694,17 @@ fn liquid_alpha_self_matrices() -> (Value, Vec<Vec<I32F32>>, Vec<Vec<I32F32>>) {
             .expect("steepness"),
     )
     .expect("i16");
+    // The reference test calls `compute_bonds` directly; so do we, through our own.
     let [on, off] = [true, false].map(|liquid| {
-        compute_bonds(
-            liquid,
-            &weights,
-            &bonds,
-            &consensus,
-            (av[0], av[1]),
-            bma,
-            steep,
-        )
+        let params = EpochInput {
+            liquid_alpha_enabled: liquid,
+            alpha_low: av[0],
+            alpha_high: av[1],
+            alpha_sigmoid_steepness: steep,
+            bonds_moving_average: bma,
+            ..EpochInput::default()
+        };
+        compute_bonds_dense(&params, &weights, &bonds, &consensus)
     });
     (doc, on, off)
 }

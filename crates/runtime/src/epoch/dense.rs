@@ -81,7 +81,7 @@ pub fn run_dense(input: &EpochInput) -> EpochOutput {
             fixed_to_fixed_u16_proportion(u16_to_fixed(b))
         });
         inplace_mask_cols(&recently_registered, &mut bonds);
-        let ema = yuma3_ema_dense(input, &weights_for_bonds, &bonds, &consensus);
+        let ema = compute_bonds_dense(input, &weights_for_bonds, &bonds, &consensus);
         let mut ema_norm = ema.clone();
         inplace_col_normalize(&mut ema_norm);
         let per_validator = row_sum(&mat_vec_mul(&ema_norm, &incentive));
@@ -167,9 +167,11 @@ fn dense_matrix(rows: &[Vec<(u16, u16)>], n: u16, value: impl Fn(u16) -> I32F32)
     m
 }
 
-/// The dense Yuma3 EMA (`compute_bonds`): liquid alpha for every cell when enabled and some
-/// consensus is non-zero, else the plain EMA.
-fn yuma3_ema_dense(
+/// The dense Yuma3 bond EMA, the reference's `compute_bonds` (yuma spec §3.10b–c): liquid
+/// alpha for every cell when `input.liquid_alpha_enabled` and some consensus is non-zero,
+/// else the plain EMA with `1 − bonds_moving_average / 10^6`. Only the hyperparameters of
+/// `input` are read.
+pub fn compute_bonds_dense(
     input: &EpochInput,
     weights: &Dense,
     bonds: &Dense,

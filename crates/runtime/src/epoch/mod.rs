@@ -19,7 +19,7 @@ mod output;
 mod sparse;
 mod stake;
 
-pub use dense::run_dense;
+pub use dense::{compute_bonds_dense, run_dense};
 pub use input::EpochInput;
 pub use output::{EpochOutput, FixedTrace};
 pub use sparse::run_sparse;
