@@ -163,6 +163,22 @@ pub fn mul_sat(a: I32F32, b: I32F32) -> I32F32 {
     I32F32::from_bits(i64::try_from(clamped).unwrap_or(0))
 }
 
+/// `a.saturating_add(b)` on raw bits. substrate-fixed's saturating addition of two values of
+/// one type is exactly the saturating addition of their bits; written out so hot loops do not
+/// go through its generic code. Property-tested below.
+#[inline(always)]
+pub fn sat_add(a: I32F32, b: I32F32) -> I32F32 {
+    I32F32::from_bits(a.to_bits().saturating_add(b.to_bits()))
+}
+
+/// `a < b` on raw bits. For two values of one fixed type this is exactly substrate-fixed's
+/// comparison, which otherwise goes through a generic path built for comparing different
+/// types. Property-tested below.
+#[inline(always)]
+pub fn lt(a: I32F32, b: I32F32) -> bool {
+    a.to_bits() < b.to_bits()
+}
+
 /// `safe_div` for I32F32 through [`checked_div_fast`]: zero on a zero divisor or overflow.
 #[inline]
 pub fn safe_div_fast(a: I32F32, b: I32F32) -> I32F32 {
@@ -498,7 +514,7 @@ pub fn inplace_col_normalize_sparse(sparse_matrix: &mut [Vec<(u16, I32F32)>], co
 pub fn add_col_sums(sums: &mut [I32F32], row: &[(u16, I32F32)]) {
     for &(j, v) in row {
         if let Some(s) = sums.get_mut(usize::from(j)) {
-            *s = s.saturating_add(v);
+            *s = sat_add(*s, v);
         }
     }
 }
@@ -512,7 +528,7 @@ pub fn divide_cols_sparse(sparse_matrix: &mut [Vec<(u16, I32F32)>], col_divisor:
         for (j, v) in row.iter_mut() {
             // A zero (or missing) divisor leaves the entry unchanged.
             if let Some(d) = divisors.get(usize::from(*j))
-                && d.divisor != ZERO
+                && d.divisor.to_bits() != 0
             {
                 *v = d.safe_div(*v);
             }
@@ -980,8 +996,8 @@ fn weighted_median_search(
             // No partial sum can leave ±2^62, so plain addition equals saturating addition.
             let (mut lo_bits, mut hi_bits) = (0i64, 0i64);
             for &(s, w) in &current[..len] {
-                let is_lo = s < pivot;
-                let is_hi = s > pivot;
+                let is_lo = lt(s, pivot);
+                let is_hi = lt(pivot, s);
                 lower[nl] = (s, w);
                 upper[nu] = (s, w);
                 nl = nl.wrapping_add(usize::from(is_lo));
@@ -993,8 +1009,8 @@ fn weighted_median_search(
             hi_stake = I32F32::from_bits(hi_bits);
         } else {
             for &(s, w) in &current[..len] {
-                let is_lo = s < pivot;
-                let is_hi = s > pivot;
+                let is_lo = lt(s, pivot);
+                let is_hi = lt(pivot, s);
                 lower[nl] = (s, w);
                 upper[nu] = (s, w);
                 nl = nl.wrapping_add(usize::from(is_lo));
@@ -1291,20 +1307,20 @@ pub fn mat_ema_sparse_summing(
         }
         for &(j, v) in new_row {
             if let Some(c) = acc.get_mut(usize::from(j)) {
-                *c = c.saturating_add(mul_sat(alpha, v));
+                *c = sat_add(*c, mul_sat(alpha, v));
             }
         }
         for &(j, v) in old_row {
             if let Some(c) = acc.get_mut(usize::from(j)) {
-                *c = c.saturating_add(mul_sat(keep, v));
+                *c = sat_add(*c, mul_sat(keep, v));
             }
         }
         let mut out = Vec::with_capacity(new_row.len().max(old_row.len()));
         for (j, c) in acc.iter_mut().enumerate() {
-            if *c > ZERO {
+            if c.to_bits() > 0 {
                 out.push((column_id(j), *c));
                 if let Some(s) = col_sums.get_mut(j) {
-                    *s = s.saturating_add(*c);
+                    *s = sat_add(*s, *c);
                 }
             }
             *c = ZERO;
@@ -1355,16 +1371,18 @@ pub(crate) fn ema_alpha_row(
         let j = usize::from(j);
         if j < width {
             // Assignment, not accumulation: a repeated column keeps its last entry.
-            decayed[j] = ONE.saturating_sub(alpha_of(j)).saturating_mul(v);
+            decayed[j] = mul_sat(ONE.saturating_sub(alpha_of(j)), v);
         }
     }
     let mut out = Vec::with_capacity(new_row.len());
     for &(j, w) in new_row {
         let ju = usize::from(j);
         if ju < width {
-            let inc = alpha_of(ju).saturating_mul(w).max(ZERO);
-            let value = decayed[ju].saturating_add(inc).min(ONE);
-            if value > ZERO {
+            let product = mul_sat(alpha_of(ju), w);
+            let inc = if lt(product, ZERO) { ZERO } else { product };
+            let sum = sat_add(decayed[ju], inc);
+            let value = if lt(ONE, sum) { ONE } else { sum };
+            if value.to_bits() > 0 {
                 out.push((j, value));
             }
         }
@@ -1586,6 +1604,33 @@ mod tests {
             }
         }
         assert_eq!(FixedDivisor::new(ZERO).checked_div(ONE), None);
+    }
+
+    #[test]
+    fn raw_add_and_compare_equal_substrate_fixed() {
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
+        let mut values = vec![
+            0i64,
+            1,
+            -1,
+            i64::MAX,
+            i64::MIN,
+            i64::MAX - 1,
+            1 << 32,
+            -(1 << 32),
+        ];
+        for _ in 0..3000 {
+            let shift = (next() % 64) as u32;
+            values.push((next() as i64) >> shift);
+        }
+        for &a in &values {
+            for &b in values.iter().step_by(11) {
+                let (x, y) = (I32F32::from_bits(a), I32F32::from_bits(b));
+                assert_eq!(sat_add(x, y), x.saturating_add(y), "{a} + {b}");
+                assert_eq!(lt(x, y), x < y, "{a} < {b}");
+                assert_eq!(lt(y, x), x > y, "{a} > {b}");
+            }
+        }
     }
 
     #[test]

@@ -109,7 +109,7 @@ pub fn run_sparse(input: &EpochInput) -> EpochOutput {
                 for &(j, b) in row {
                     let ju = usize::from(j);
                     let normalized = match divisors.get(ju) {
-                        Some(d) if d.divisor() != I32F32::from_bits(0) => d.safe_div(b),
+                        Some(d) if d.divisor().to_bits() != 0 => d.safe_div(b),
                         _ => b,
                     };
                     if let Some(&inc) = incentive.get(ju) {
@@ -191,9 +191,9 @@ fn clip_trust_ranks(
             for &(j, v) in row {
                 let ju = usize::from(j);
                 let threshold = consensus.get(ju).copied().unwrap_or(zero);
-                let kept = if threshold < v {
+                let kept = if math::lt(threshold, v) {
                     // Clipped down to consensus, or dropped when consensus is not positive.
-                    if threshold > zero {
+                    if threshold.to_bits() > 0 {
                         threshold
                     } else {
                         continue;
@@ -204,7 +204,7 @@ fn clip_trust_ranks(
                 out.push((j, kept));
                 sum = sum.wrapping_add(kept.to_bits());
                 if let Some(r) = ranks.get_mut(ju) {
-                    *r = r.saturating_add(math::mul_sat(scale, kept));
+                    *r = math::sat_add(*r, math::mul_sat(scale, kept));
                 }
             }
             trust.push(I32F32::from_bits(sum));
@@ -327,7 +327,7 @@ fn original_yuma_bonds(
     for (row, &scale) in weights_for_bonds.iter().zip(active_stake) {
         for &(j, v) in row {
             if let Some(s) = delta_sums.get_mut(usize::from(j)) {
-                *s = s.saturating_add(math::mul_sat(v, scale));
+                *s = math::sat_add(*s, math::mul_sat(v, scale));
             }
         }
     }
@@ -340,7 +340,7 @@ fn original_yuma_bonds(
         .map(|&d| math::FixedDivisor::new(d))
         .collect();
     let normalized = |divisors: &[math::FixedDivisor], j: usize, x: I32F32| match divisors.get(j) {
-        Some(d) if d.divisor() != zero => d.safe_div(x),
+        Some(d) if d.divisor().to_bits() != 0 => d.safe_div(x),
         _ => x,
     };
 
@@ -362,21 +362,21 @@ fn original_yuma_bonds(
             let ju = usize::from(j);
             let delta = normalized(&delta_divisors, ju, math::mul_sat(v, scale));
             if let Some(c) = acc.get_mut(ju) {
-                *c = c.saturating_add(math::mul_sat(alpha, delta));
+                *c = math::sat_add(*c, math::mul_sat(alpha, delta));
             }
         }
         for &(j, b) in old_row {
             let ju = usize::from(j);
             if let Some(c) = acc.get_mut(ju) {
-                *c = c.saturating_add(math::mul_sat(keep, normalized(&bond_divisors, ju, b)));
+                *c = math::sat_add(*c, math::mul_sat(keep, normalized(&bond_divisors, ju, b)));
             }
         }
         let mut out = Vec::with_capacity(new_row.len().max(old_row.len()));
         for (j, c) in acc.iter_mut().enumerate() {
-            if *c > zero {
+            if c.to_bits() > 0 {
                 out.push((u16::try_from(j).unwrap_or(u16::MAX), *c));
                 if let Some(s) = sums.get_mut(j) {
-                    *s = s.saturating_add(*c);
+                    *s = math::sat_add(*s, *c);
                 }
             }
             *c = zero;
@@ -394,16 +394,16 @@ fn original_yuma_bonds(
         for (j, v) in row.iter_mut() {
             let ju = usize::from(*j);
             if let Some(d) = divisors.get(ju)
-                && d.divisor() != I32F32::from_bits(0)
+                && d.divisor().to_bits() != 0
             {
                 *v = d.safe_div(*v);
             }
-            acc = acc.saturating_add(math::mul_sat(
-                incentive.get(ju).copied().unwrap_or_default(),
-                *v,
-            ));
+            acc = math::sat_add(
+                acc,
+                math::mul_sat(incentive.get(ju).copied().unwrap_or_default(), *v),
+            );
             if let Some(m) = col_max.get_mut(ju)
-                && *m < *v
+                && math::lt(*m, *v)
             {
                 *m = *v;
             }
