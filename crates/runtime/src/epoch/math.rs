@@ -159,8 +159,18 @@ impl FixedDivisor {
 #[inline]
 pub fn mul_sat(a: I32F32, b: I32F32) -> I32F32 {
     let product = (i128::from(a.to_bits()) * i128::from(b.to_bits())) >> 32;
-    let clamped = product.clamp(i128::from(i64::MIN), i128::from(i64::MAX));
-    I32F32::from_bits(i64::try_from(clamped).unwrap_or(0))
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "the truncation is checked on the next line"
+    )]
+    let low = product as i64;
+    if i128::from(low) == product {
+        I32F32::from_bits(low)
+    } else if product < 0 {
+        I32F32::from_bits(i64::MIN)
+    } else {
+        I32F32::from_bits(i64::MAX)
+    }
 }
 
 /// `a.saturating_add(b)` on raw bits. substrate-fixed's saturating addition of two values of
