@@ -24,7 +24,9 @@ use std::fmt::Debug;
 
 use agora_primitives::I32F32;
 use agora_runtime::epoch::math::{u16_proportion_to_fixed, vec_u16_max_upscale_to_u16};
-use agora_runtime::epoch::{EpochInput, EpochOutput, compute_bonds_dense, run_dense, run_sparse};
+use agora_runtime::epoch::{
+    EpochInput, EpochOutput, compute_bonds_dense, reset_bonds, run_dense, run_sparse,
+};
 use serde_json::Value;
 
 mod common;
@@ -1756,4 +1758,32 @@ fn test_liquid_alpha_equal_values_against_itself_reference_outputs() {
     };
     assert_eq!(as_text(&on), want("liquid_alpha_on"), "liquid alpha on");
     assert_eq!(as_text(&off), want("liquid_alpha_off"), "liquid alpha off");
+}
+
+/// `test_yuma_3_bonds_reset`: at epoch 20 the chain resets uid 3's bonds (`do_reset_bonds`)
+/// before the epoch runs, so epoch 20 must read exactly what epoch 19 stored with column 3
+/// removed from every row (yuma spec §3.10d).
+#[test]
+fn bonds_reset_matches_the_reset_epoch_input() {
+    let file = "test_yuma_3_bonds_reset.json";
+    let doc = EPOCH_VECTORS.load(file);
+    let steps = field(&doc, "steps").as_array().expect("steps");
+    let label = |s: &Value| {
+        s.get("label")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned()
+    };
+    let at = steps
+        .iter()
+        .position(|s| label(s).starts_with("epoch 20 "))
+        .expect("the reset epoch");
+    let before = &steps[at - 1];
+    assert!(label(before).starts_with("epoch 19 "), "{}", label(before));
+    let stored = run(&input_from_step(before, "epoch 19"), false).bonds;
+    let after = input_from_step(&steps[at], "epoch 20");
+    let mut reset = stored.clone();
+    reset_bonds(&mut reset, 3);
+    assert_ne!(reset, stored, "uid 3 held bonds before the reset");
+    assert_eq!(reset, after.bonds, "epoch 20 reads the reset bonds");
 }
