@@ -106,7 +106,7 @@ pub fn run_mechanisms(
         .collect();
     let n = inputs.first().map_or(0, |i| usize::from(i.n));
     let total = U64F64::saturating_from_num(total_emission);
-    let mut acc: Vec<Option<Accumulated>> = vec![None; n];
+    let mut acc: Vec<Option<Terms>> = vec![None; n];
     for (k, (out, &share)) in mechanisms.iter().zip(&emissions).enumerate() {
         let fallback = U64F64::saturating_from_num(u8::from(k == 0));
         let weight = U64F64::saturating_from_num(share)
@@ -118,7 +118,7 @@ pub fn run_mechanisms(
             }
             let terms = Terms::of(out, uid);
             match slot {
-                None => *slot = Some(Accumulated::first(&terms, weight)),
+                None => *slot = Some(Terms::first(&terms, weight)),
                 Some(a) => a.add(&terms, weight),
             }
         }
@@ -144,7 +144,8 @@ pub fn run_mechanisms(
     }
 }
 
-/// One uid's values from one mechanism's epoch.
+/// One uid's values: from one mechanism's epoch, or combined over mechanisms.
+#[derive(Debug, Clone, Copy, Default)]
 struct Terms {
     active: bool,
     emission: u64,
@@ -180,22 +181,6 @@ impl Terms {
     }
 }
 
-/// A uid's running combination over mechanisms.
-#[derive(Debug, Clone, Copy, Default)]
-struct Accumulated {
-    active: bool,
-    emission: u64,
-    consensus: u16,
-    dividends: u16,
-    validator_trust: u16,
-    validator_permit: bool,
-    stake_weight: u16,
-    server_emission: u64,
-    validator_emission: u64,
-    incentive: u16,
-    stake: u64,
-}
-
 /// `floor(existing + added × weight)` in U64F64, saturating (the reference's `weighted_acc_*`).
 fn weighted(existing: u64, added: u64, weight: U64F64) -> U64F64 {
     U64F64::saturating_from_num(existing)
@@ -210,8 +195,9 @@ fn weighted_u64(existing: u64, added: u64, weight: U64F64) -> u64 {
     weighted(existing, added, weight).saturating_to_num::<u64>()
 }
 
-impl Accumulated {
-    fn first(t: &Terms, w: U64F64) -> Self {
+impl Terms {
+    /// The combination after the first mechanism that has this uid.
+    fn first(t: &Self, w: U64F64) -> Self {
         Self {
             active: t.active,
             emission: weighted_u64(0, t.emission, w),
@@ -227,7 +213,8 @@ impl Accumulated {
         }
     }
 
-    fn add(&mut self, t: &Terms, w: U64F64) {
+    /// Adds a further mechanism's values.
+    fn add(&mut self, t: &Self, w: U64F64) {
         self.validator_emission = self.validator_emission.saturating_add(t.validator_emission);
         self.server_emission = self.server_emission.saturating_add(t.server_emission);
         self.dividends = weighted_u16(self.dividends, t.dividends, w);
