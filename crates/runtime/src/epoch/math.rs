@@ -1482,6 +1482,39 @@ mod tests {
         I32F32::from_num(x)
     }
 
+    /// Raw I32F32 bits for the differential tests: the edge values (zero, ±ulp, ±1, half, the
+    /// extremes and their neighbours) plus `count` seeded draws of each kind — full-range
+    /// values shifted to every magnitude, and integers up to 70 000 (sums of u16 weights).
+    fn sample_bits(seed: u64, count: usize) -> Vec<i64> {
+        let mut next = xorshift(seed);
+        let mut values = vec![
+            0i64,
+            1,
+            -1,
+            2,
+            3,
+            7,
+            1 << 31,
+            (1 << 31) - 1,
+            1 << 32,
+            -(1 << 32),
+            (1 << 32) + 1,
+            3 << 32,
+            3 << 40,
+            u32::MAX as i64,
+            i64::MAX,
+            i64::MAX - 1,
+            i64::MIN,
+            i64::MIN + 1,
+        ];
+        for _ in 0..count {
+            let shift = (next() % 64) as u32;
+            values.push((next() as i64) >> shift);
+            values.push(((next() % 70_000) as i64) << 32);
+        }
+        values
+    }
+
     /// A deterministic xorshift64 stream for the differential tests.
     fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
         move || {
@@ -1518,30 +1551,14 @@ mod tests {
 
     #[test]
     fn fast_division_equals_substrate_fixed() {
-        let mut next = xorshift(0x1234_5678_9abc_def0u64);
-        let specials = [
-            0i64,
-            1,
-            -1,
-            2,
-            1 << 31,
-            1 << 32,
-            -(1 << 32),
-            3 << 32,
-            i64::MAX,
-            i64::MIN,
-            i64::MIN + 1,
-        ];
-        let mut values: Vec<i64> = specials.to_vec();
-        for _ in 0..4000 {
-            let r = next();
-            // Mix magnitudes: small fractions, integers, and full-range values.
-            let shift = (r % 64) as u32;
-            values.push((next() as i64) >> shift);
-            values.push(((next() % 70_000) as i64) << 32);
-        }
+        let values = sample_bits(0x1234_5678_9abc_def0, 2000);
         for (i, &a) in values.iter().enumerate() {
-            for &b in values.iter().skip(i % 7).step_by(97).chain(specials.iter()) {
+            for &b in values
+                .iter()
+                .skip(i % 7)
+                .step_by(97)
+                .chain(values.iter().take(18))
+            {
                 let (x, y) = (I32F32::from_bits(a), I32F32::from_bits(b));
                 assert_eq!(checked_div_fast(x, y), x.checked_div(y), "{a} / {b}");
             }
@@ -1550,22 +1567,7 @@ mod tests {
 
     #[test]
     fn raw_saturating_mul_equals_substrate_fixed() {
-        let mut next = xorshift(0x0fed_cba9_8765_4321u64);
-        let mut values = vec![
-            0i64,
-            1,
-            -1,
-            1 << 32,
-            -(1 << 32),
-            i64::MAX,
-            i64::MIN,
-            1 << 31,
-            3 << 40,
-        ];
-        for _ in 0..3000 {
-            let shift = (next() % 64) as u32;
-            values.push((next() as i64) >> shift);
-        }
+        let values = sample_bits(0x0fed_cba9_8765_4321, 1500);
         for &a in &values {
             for &b in values.iter().step_by(13) {
                 let (x, y) = (I32F32::from_bits(a), I32F32::from_bits(b));
@@ -1576,35 +1578,13 @@ mod tests {
 
     #[test]
     fn invariant_divisor_equals_substrate_fixed() {
-        let mut next = xorshift(0x5555_aaaa_1234_9876u64);
-        let specials = [
-            1i64,
-            -1,
-            2,
-            3,
-            7,
-            1 << 31,
-            1 << 32,
-            -(1 << 32),
-            (1 << 32) + 1,
-            3 << 32,
-            i64::MAX,
-            i64::MIN,
-            i64::MIN + 1,
-        ];
-        let mut divisors: Vec<i64> = specials.to_vec();
-        let mut numerators: Vec<i64> = specials.to_vec();
-        numerators.extend([0, u32::MAX as i64, (1 << 31) - 1]);
+        let numerators = sample_bits(0x5555_aaaa_1234_9876, 2000);
+        // Divisors: the sample plus column sums of u16 bonds and small integer-bit values.
+        let mut divisors = sample_bits(0x6666_bbbb_2345_a987, 400);
+        let mut next = xorshift(0x7777_cccc_3456_ba98);
         for _ in 0..400 {
-            let shift = (next() % 64) as u32;
-            divisors.push((next() as i64) >> shift);
             divisors.push(((next() % 5_000_000) as i64) << 32);
             divisors.push((next() % 10_000) as i64 + 1);
-        }
-        for _ in 0..2000 {
-            let shift = (next() % 64) as u32;
-            numerators.push((next() as i64) >> shift);
-            numerators.push(((next() % 70_000) as i64) << 32);
         }
         for &d in &divisors {
             let divisor = FixedDivisor::new(I32F32::from_bits(d));
@@ -1618,21 +1598,7 @@ mod tests {
 
     #[test]
     fn raw_add_and_compare_equal_substrate_fixed() {
-        let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
-        let mut values = vec![
-            0i64,
-            1,
-            -1,
-            i64::MAX,
-            i64::MIN,
-            i64::MAX - 1,
-            1 << 32,
-            -(1 << 32),
-        ];
-        for _ in 0..3000 {
-            let shift = (next() % 64) as u32;
-            values.push((next() as i64) >> shift);
-        }
+        let values = sample_bits(0x9e37_79b9_7f4a_7c15, 1500);
         for &a in &values {
             for &b in values.iter().step_by(11) {
                 let (x, y) = (I32F32::from_bits(a), I32F32::from_bits(b));
