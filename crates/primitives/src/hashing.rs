@@ -29,6 +29,28 @@ pub fn blake2_128(data: &[u8]) -> [u8; 16] {
     Blake2b::<U16>::digest(data).into()
 }
 
+/// Incremental [`blake2_256`]: feed bytes with [`Blake2b256::update`], then
+/// [`Blake2b256::finalize`]. The result equals `blake2_256` of the concatenated input.
+#[derive(Clone, Default)]
+pub struct Blake2b256(Blake2b<U32>);
+
+impl Blake2b256 {
+    /// A fresh hasher.
+    pub fn new() -> Self {
+        Self(Blake2b::<U32>::new())
+    }
+
+    /// Appends `data`.
+    pub fn update(&mut self, data: &[u8]) {
+        Digest::update(&mut self.0, data);
+    }
+
+    /// The digest of everything appended.
+    pub fn finalize(self) -> [u8; 32] {
+        Digest::finalize(self.0).into()
+    }
+}
+
 /// A 32-byte hash (a block or extrinsic hash, or any [`blake2_256`] output).
 ///
 /// SCALE-encodes as the raw 32 bytes, like Substrate's `H256`. `Display`, `Debug` and
@@ -134,5 +156,18 @@ mod tests {
         );
         assert_eq!(H256::max_encoded_len(), 32);
         assert!("0x00".parse::<H256>().is_err());
+    }
+}
+
+#[cfg(test)]
+mod incremental_tests {
+    use super::*;
+
+    #[test]
+    fn incremental_equals_one_shot() {
+        let mut h = Blake2b256::new();
+        h.update(b"agora-");
+        h.update(b"state");
+        assert_eq!(h.finalize(), blake2_256(b"agora-state"));
     }
 }

@@ -1,0 +1,161 @@
+//! The runtime's entry points for a node: build or execute a block on a committed state.
+//!
+//! A block is `on_initialize` followed by its extrinsics in order. An extrinsic is either
+//! *invalid* (undecodable, bad signature, wrong nonce, cannot pay its fee): it is refused and
+//! leaves no trace, and a block containing one is invalid; or it is *applied*: its fee is
+//! charged and its nonce used, then its call is dispatched, and if the call fails only the fee
+//! and nonce remain (protocol.md §1.5–1.6).
+
+use agora_primitives::AccountId;
+
+use crate::balances;
+use crate::block::on_initialize;
+use crate::ctx::Ctx;
+use crate::dispatch::dispatch;
+use crate::error::Error;
+use crate::event::{Event, FeeEvent};
+use crate::extrinsic::{Extrinsic, TxError};
+use crate::fees;
+use crate::state::{Backend, ChangeSet, Overlay};
+use crate::storage::{BLOCK_NUMBER, GENESIS_HASH, NONCES};
+use crate::types::Origin;
+
+/// What happened to one applied extrinsic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Receipt {
+    /// BLAKE2-256 of the extrinsic's encoding.
+    pub hash: [u8; 32],
+    /// The signer.
+    pub signer: AccountId,
+    /// The nonce it used.
+    pub nonce: u32,
+    /// The fee charged (rao).
+    pub fee: u64,
+    /// The call's result.
+    pub result: Result<(), Error>,
+    /// Events the extrinsic emitted (fee included).
+    pub events: Vec<Event>,
+}
+
+/// The outcome of a block.
+#[derive(Clone, Debug)]
+pub struct BlockOutput {
+    /// The state changes to commit.
+    pub changes: ChangeSet,
+    /// The state root after the block.
+    pub state_root: [u8; 32],
+    /// Events of `on_initialize` (epochs and the like).
+    pub initialize_events: Vec<Event>,
+    /// One receipt per extrinsic, in order.
+    pub receipts: Vec<Receipt>,
+}
+
+/// Applies a block's extrinsics one at a time on top of a committed state.
+pub struct BlockBuilder<'a> {
+    ctx: Ctx<'a>,
+    genesis_hash: [u8; 32],
+    initialize_events: Vec<Event>,
+    receipts: Vec<Receipt>,
+}
+
+impl<'a> BlockBuilder<'a> {
+    /// Starts block `number` (authored by `author`) on `base` and runs `on_initialize`.
+    pub fn new(base: &'a dyn Backend, number: u64, author: Option<AccountId>) -> Self {
+        let mut ctx = Ctx::new(Overlay::new(base), number, author);
+        let genesis_hash = GENESIS_HASH.get(&ctx.st);
+        BLOCK_NUMBER.put(&mut ctx.st, &number);
+        on_initialize(&mut ctx);
+        let initialize_events = ctx.take_events();
+        Self {
+            ctx,
+            genesis_hash,
+            initialize_events,
+            receipts: Vec::new(),
+        }
+    }
+
+    /// The block's state so far (for queries and tests).
+    pub fn state(&self) -> &Overlay<'a> {
+        &self.ctx.st
+    }
+
+    /// Checks and applies one encoded extrinsic. On `Err` nothing changed.
+    pub fn apply(&mut self, bytes: &[u8]) -> Result<&Receipt, TxError> {
+        let xt = Extrinsic::decode_bytes(bytes)?;
+        xt.verify(&self.genesis_hash)?;
+        let expected = NONCES.get(&self.ctx.st, &xt.signer);
+        if xt.nonce < expected {
+            return Err(TxError::Stale {
+                expected,
+                got: xt.nonce,
+            });
+        }
+        if xt.nonce > expected {
+            return Err(TxError::Future {
+                expected,
+                got: xt.nonce,
+            });
+        }
+        let fee = fees::fee(&xt.call, bytes.len());
+        if balances::spendable(&self.ctx.st, &xt.signer, true) < fee {
+            return Err(TxError::CannotPayFee(fee));
+        }
+        let signer = xt.signer;
+        let charged = self.ctx.transactional(|ctx| {
+            balances::charge_fee(ctx, &signer, fee)?;
+            NONCES.insert(&mut ctx.st, &signer, &expected.saturating_add(1));
+            if fee > 0 {
+                ctx.deposit(FeeEvent::TransactionFeePaid {
+                    who: signer,
+                    actual_fee: fee,
+                    tip: 0,
+                });
+            }
+            Ok(())
+        });
+        if charged.is_err() {
+            return Err(TxError::CannotPayFee(fee));
+        }
+        let hash = xt.hash();
+        let result = dispatch(&mut self.ctx, Origin::Signed(signer), xt.call);
+        let events = self.ctx.take_events();
+        self.receipts.push(Receipt {
+            hash,
+            signer,
+            nonce: xt.nonce,
+            fee,
+            result,
+            events,
+        });
+        self.receipts
+            .last()
+            .ok_or(TxError::BadEncoding(String::new()))
+    }
+
+    /// Ends the block.
+    pub fn finish(self) -> BlockOutput {
+        let state_root = self.ctx.st.root();
+        let (st, _) = self.ctx.finish();
+        BlockOutput {
+            changes: st.into_changes(),
+            state_root,
+            initialize_events: self.initialize_events,
+            receipts: self.receipts,
+        }
+    }
+}
+
+/// Executes a block as its importer must: every extrinsic must be valid.
+/// Returns the index and reason of the first invalid extrinsic otherwise.
+pub fn execute_block(
+    base: &dyn Backend,
+    number: u64,
+    author: Option<AccountId>,
+    extrinsics: &[Vec<u8>],
+) -> Result<BlockOutput, (usize, TxError)> {
+    let mut b = BlockBuilder::new(base, number, author);
+    for (i, xt) in extrinsics.iter().enumerate() {
+        b.apply(xt).map_err(|e| (i, e))?;
+    }
+    Ok(b.finish())
+}

@@ -1,0 +1,223 @@
+//! Layered, discardable writes over a [`Backend`].
+
+use std::collections::BTreeMap;
+
+use super::backend::{Backend, ChangeSet};
+
+type Layer = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
+
+/// A stack of change layers over a read-only backend.
+///
+/// The bottom layer always exists (the block's changes). [`Overlay::begin`] opens a layer for
+/// one extrinsic; [`Overlay::commit`] merges it into the layer below and
+/// [`Overlay::rollback`] drops it.
+pub struct Overlay<'a> {
+    base: &'a dyn Backend,
+    layers: Vec<Layer>,
+}
+
+impl<'a> Overlay<'a> {
+    /// An overlay with one empty layer over `base`.
+    pub fn new(base: &'a dyn Backend) -> Self {
+        Self {
+            base,
+            layers: vec![Layer::new()],
+        }
+    }
+
+    /// Number of open layers (at least 1).
+    pub fn depth(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// Opens a new layer.
+    pub fn begin(&mut self) {
+        self.layers.push(Layer::new());
+    }
+
+    /// Merges the top layer into the one below. The bottom layer is never merged away.
+    pub fn commit(&mut self) {
+        if self.layers.len() < 2 {
+            return;
+        }
+        if let Some(top) = self.layers.pop()
+            && let Some(below) = self.layers.last_mut()
+        {
+            below.extend(top);
+        }
+    }
+
+    /// Drops the top layer and everything written in it. The bottom layer is cleared instead
+    /// of removed.
+    pub fn rollback(&mut self) {
+        if self.layers.len() < 2 {
+            if let Some(l) = self.layers.last_mut() {
+                l.clear();
+            }
+            return;
+        }
+        self.layers.pop();
+    }
+
+    /// The current value under `key`.
+    pub fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        for layer in self.layers.iter().rev() {
+            if let Some(v) = layer.get(key) {
+                return v.clone();
+            }
+        }
+        self.base.get(key)
+    }
+
+    /// True if a value is stored under `key`.
+    pub fn contains(&self, key: &[u8]) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Writes `value` under `key` in the top layer.
+    pub fn put(&mut self, key: Vec<u8>, value: Vec<u8>) {
+        self.top().insert(key, Some(value));
+    }
+
+    /// Deletes `key` in the top layer.
+    pub fn delete(&mut self, key: Vec<u8>) {
+        self.top().insert(key, None);
+    }
+
+    /// Every live entry whose key starts with `prefix`, in ascending key order.
+    pub fn scan_prefix(&self, prefix: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+        let mut merged: BTreeMap<Vec<u8>, Option<Vec<u8>>> = BTreeMap::new();
+        self.base.scan_prefix(prefix, &mut |k, v| {
+            merged.insert(k.to_vec(), Some(v.to_vec()));
+            true
+        });
+        for layer in &self.layers {
+            for (k, v) in layer.range(prefix.to_vec()..) {
+                if !k.starts_with(prefix) {
+                    break;
+                }
+                merged.insert(k.clone(), v.clone());
+            }
+        }
+        merged
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v)))
+            .collect()
+    }
+
+    /// Every live key starting with `prefix`, in ascending order.
+    pub fn keys_with_prefix(&self, prefix: &[u8]) -> Vec<Vec<u8>> {
+        self.scan_prefix(prefix)
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect()
+    }
+
+    /// Deletes every key starting with `prefix`.
+    pub fn delete_prefix(&mut self, prefix: &[u8]) {
+        for k in self.keys_with_prefix(prefix) {
+            self.delete(k);
+        }
+    }
+
+    /// All changes of all open layers, flattened, with writes that restore the backend's
+    /// value dropped.
+    pub fn into_changes(mut self) -> ChangeSet {
+        while self.layers.len() > 1 {
+            self.commit();
+        }
+        let bottom = self.layers.pop().unwrap_or_default();
+        let base = self.base;
+        ChangeSet(
+            bottom
+                .into_iter()
+                .filter(|(k, v)| base.get(k) != *v)
+                .collect(),
+        )
+    }
+
+    /// The changes of all open layers without consuming the overlay.
+    pub fn changes(&self) -> ChangeSet {
+        let mut flat = Layer::new();
+        for layer in &self.layers {
+            flat.extend(layer.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        ChangeSet(
+            flat.into_iter()
+                .filter(|(k, v)| self.base.get(k) != *v)
+                .collect(),
+        )
+    }
+
+    /// The root the backend would have after applying [`Overlay::changes`].
+    pub fn root(&self) -> [u8; 32] {
+        let mut h = super::StateHasher::new();
+        for (k, v) in self.scan_prefix(&[]) {
+            h.entry(&k, &v);
+        }
+        h.finish()
+    }
+
+    fn top(&mut self) -> &mut Layer {
+        if self.layers.is_empty() {
+            self.layers.push(Layer::new());
+        }
+        let last = self.layers.len() - 1;
+        &mut self.layers[last]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::MemBackend;
+
+    fn base() -> MemBackend {
+        MemBackend::from_entries([
+            (b"a1".to_vec(), b"x".to_vec()),
+            (b"a2".to_vec(), b"y".to_vec()),
+        ])
+    }
+
+    #[test]
+    fn rollback_discards_only_the_top_layer() {
+        let b = base();
+        let mut o = Overlay::new(&b);
+        o.put(b"a3".to_vec(), b"z".to_vec());
+        o.begin();
+        o.delete(b"a1".to_vec());
+        o.put(b"a2".to_vec(), b"w".to_vec());
+        assert_eq!(o.get(b"a1"), None);
+        o.rollback();
+        assert_eq!(o.get(b"a1"), Some(b"x".to_vec()));
+        assert_eq!(o.get(b"a2"), Some(b"y".to_vec()));
+        assert_eq!(o.get(b"a3"), Some(b"z".to_vec()));
+    }
+
+    #[test]
+    fn commit_merges_and_scan_sees_merged_view() {
+        let b = base();
+        let mut o = Overlay::new(&b);
+        o.begin();
+        o.delete(b"a1".to_vec());
+        o.put(b"a0".to_vec(), b"q".to_vec());
+        o.put(b"b0".to_vec(), b"r".to_vec());
+        o.commit();
+        let keys: Vec<_> = o.keys_with_prefix(b"a");
+        assert_eq!(keys, vec![b"a0".to_vec(), b"a2".to_vec()]);
+        let mut applied = b.clone();
+        let root = o.root();
+        applied.apply(o.into_changes());
+        assert_eq!(applied.root(), root);
+        assert_eq!(applied.len(), 3);
+    }
+
+    #[test]
+    fn writes_that_restore_the_base_are_not_changes() {
+        let b = base();
+        let mut o = Overlay::new(&b);
+        o.put(b"a1".to_vec(), b"changed".to_vec());
+        o.put(b"a1".to_vec(), b"x".to_vec());
+        assert!(o.into_changes().is_empty());
+    }
+}
