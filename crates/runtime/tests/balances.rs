@@ -45,7 +45,7 @@ fn signed_transfer_pays_fee_and_moves_funds() {
 fn stale_and_future_nonces_and_bad_signatures_are_refused() {
     let mut chain = TestChain::dev();
     let xt = chain.sign(&key("//Alice"), transfer("//Bob", TAO));
-    chain.next_block(&[xt.clone()]);
+    chain.next_block(std::slice::from_ref(&xt));
     let mut b = agora_runtime::BlockBuilder::new(&chain.state, 2, None);
     assert!(matches!(b.apply(&xt), Err(TxError::Stale { .. })));
     let mut tampered = xt.clone();
