@@ -8,3 +8,4 @@
 
 pub mod epoch_cmd;
 pub mod epoch_io;
+pub mod genesis_cmd;

@@ -35,6 +35,11 @@ enum Command {
         /// Input file (standard input if omitted or `-`).
         file: Option<PathBuf>,
     },
+    /// Check a genesis file (docs/genesis.md) and print its genesis hash and state root.
+    Genesis {
+        /// The genesis JSON file.
+        file: PathBuf,
+    },
 }
 
 /// Runs the command; a reader that closes our output early (`agora epoch … | head`) ends the
@@ -54,6 +59,12 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Genesis { file } => {
+            let json = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            agora_cli::genesis_cmd::run(&json, std::io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Epoch {
             dense,
             fixed,
