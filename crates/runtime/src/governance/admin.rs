@@ -27,8 +27,8 @@ use super::call::AdminCall;
 use super::event::ParamEvent;
 use super::rate_limits::{
     FLOW_EMA_SMOOTHING_FACTOR, FLOW_NORM_EXPONENT, Hyperparameter as H, MIN_ACTIVITY_CUTOFF,
-    NET_TAO_FLOW_ENABLED, OwnerLimit, SET_SN_OWNER_HOTKEY_RATE_LIMIT, TAO_FLOW_CUTOFF,
-    U64F64_ONE, ensure_owner_or_root_with_limit, passes_rate_limit, record_owner_rl,
+    NET_TAO_FLOW_ENABLED, OwnerLimit, SET_SN_OWNER_HOTKEY_RATE_LIMIT, TAO_FLOW_CUTOFF, U64F64_ONE,
+    ensure_owner_or_root_with_limit, passes_rate_limit, record_owner_rl,
 };
 use super::{ensure_admin_window_open, ensure_subnet_owner_or_root};
 
@@ -96,49 +96,73 @@ fn record(ctx: &mut Ctx<'_>, maybe_owner: Option<AccountId>, netuid: NetUid, lim
 pub fn dispatch(ctx: &mut Ctx<'_>, origin: Origin, call: AdminCall) -> DispatchResult {
     match call {
         // ------------------------------------------------------------ owner or root
-        AdminCall::sudo_set_serving_rate_limit { netuid, serving_rate_limit } => {
+        AdminCall::sudo_set_serving_rate_limit {
+            netuid,
+            serving_rate_limit,
+        } => {
             let l = H::ServingRateLimit.into();
             let owner = owner_or_root(ctx, origin, netuid, l, false)?;
             SERVING_RATE_LIMIT.insert(&mut ctx.st, &netuid, &serving_rate_limit);
             ctx.deposit(ParamEvent::ServingRateLimitSet(netuid, serving_rate_limit));
             record(ctx, owner, netuid, l);
         }
-        AdminCall::sudo_set_max_difficulty { netuid, max_difficulty } => {
+        AdminCall::sudo_set_max_difficulty {
+            netuid,
+            max_difficulty,
+        } => {
             let l = H::MaxDifficulty.into();
             let owner = owner_or_root(ctx, origin, netuid, l, true)?;
             MAX_DIFFICULTY.insert(&mut ctx.st, &netuid, &max_difficulty);
             ctx.deposit(ParamEvent::MaxDifficultySet(netuid, max_difficulty));
             record(ctx, owner, netuid, l);
         }
-        AdminCall::sudo_set_weights_version_key { netuid, weights_version_key } => {
+        AdminCall::sudo_set_weights_version_key {
+            netuid,
+            weights_version_key,
+        } => {
             let l = OwnerLimit::WeightsVersionKey;
             let owner = owner_or_root(ctx, origin, netuid, l, true)?;
             record(ctx, owner, netuid, l);
             WEIGHTS_VERSION_KEY.insert(&mut ctx.st, &netuid, &weights_version_key);
-            ctx.deposit(ParamEvent::WeightsVersionKeySet(netuid, weights_version_key));
+            ctx.deposit(ParamEvent::WeightsVersionKeySet(
+                netuid,
+                weights_version_key,
+            ));
         }
-        AdminCall::sudo_set_adjustment_alpha { netuid, adjustment_alpha } => {
+        AdminCall::sudo_set_adjustment_alpha {
+            netuid,
+            adjustment_alpha,
+        } => {
             let l = H::AdjustmentAlpha.into();
             let owner = owner_or_root(ctx, origin, netuid, l, true)?;
             ADJUSTMENT_ALPHA.insert(&mut ctx.st, &netuid, &adjustment_alpha);
             ctx.deposit(ParamEvent::AdjustmentAlphaSet(netuid, adjustment_alpha));
             record(ctx, owner, netuid, l);
         }
-        AdminCall::sudo_set_immunity_period { netuid, immunity_period } => {
+        AdminCall::sudo_set_immunity_period {
+            netuid,
+            immunity_period,
+        } => {
             let l = H::ImmunityPeriod.into();
             let owner = owner_or_root(ctx, origin, netuid, l, true)?;
             IMMUNITY_PERIOD.insert(&mut ctx.st, &netuid, &immunity_period);
             ctx.deposit(ParamEvent::ImmunityPeriodSet(netuid, immunity_period));
             record(ctx, owner, netuid, l);
         }
-        AdminCall::sudo_set_min_allowed_weights { netuid, min_allowed_weights } => {
+        AdminCall::sudo_set_min_allowed_weights {
+            netuid,
+            min_allowed_weights,
+        } => {
             let l = H::MinAllowedWeights.into();
             let owner = owner_or_root(ctx, origin, netuid, l, true)?;
             MIN_ALLOWED_WEIGHTS.insert(&mut ctx.st, &netuid, &min_allowed_weights);
             ctx.deposit(ParamEvent::MinAllowedWeightSet(netuid, min_allowed_weights));
             record(ctx, owner, netuid, l);
         }
-        AdminCall::sudo_set_max_allowed_uids { netuid, max_allowed_uids } => {
+        AdminCall::sudo_set_max_allowed_uids {
+            netuid,
+            max_allowed_uids,
+        } => {
             let l = H::MaxAllowedUids.into();
             let owner = owner_or_root(ctx, origin, netuid, l, true)?;
             ensure(
@@ -165,7 +189,10 @@ pub fn dispatch(ctx: &mut Ctx<'_>, origin: Origin, call: AdminCall) -> DispatchR
             RHO.insert(&mut ctx.st, &netuid, &rho);
             record(ctx, owner, netuid, l);
         }
-        AdminCall::sudo_set_activity_cutoff { netuid, activity_cutoff } => {
+        AdminCall::sudo_set_activity_cutoff {
+            netuid,
+            activity_cutoff,
+        } => {
             let l = H::ActivityCutoff.into();
             let owner = owner_or_root(ctx, origin, netuid, l, true)?;
             ensure(
@@ -200,7 +227,10 @@ pub fn dispatch(ctx: &mut Ctx<'_>, origin: Origin, call: AdminCall) -> DispatchR
             ctx.deposit(ParamEvent::MaxBurnSet(netuid, max_burn));
             record(ctx, owner, netuid, l);
         }
-        AdminCall::sudo_set_bonds_moving_average { netuid, bonds_moving_average } => {
+        AdminCall::sudo_set_bonds_moving_average {
+            netuid,
+            bonds_moving_average,
+        } => {
             let l = H::BondsMovingAverage.into();
             let owner = owner_or_root(ctx, origin, netuid, l, false)?;
             // The owner cap is checked before existence, as in the reference.
@@ -212,10 +242,16 @@ pub fn dispatch(ctx: &mut Ctx<'_>, origin: Origin, call: AdminCall) -> DispatchR
             }
             exists(ctx, netuid)?;
             BONDS_MOVING_AVERAGE.insert(&mut ctx.st, &netuid, &bonds_moving_average);
-            ctx.deposit(ParamEvent::BondsMovingAverageSet(netuid, bonds_moving_average));
+            ctx.deposit(ParamEvent::BondsMovingAverageSet(
+                netuid,
+                bonds_moving_average,
+            ));
             record(ctx, owner, netuid, l);
         }
-        AdminCall::sudo_set_bonds_penalty { netuid, bonds_penalty } => {
+        AdminCall::sudo_set_bonds_penalty {
+            netuid,
+            bonds_penalty,
+        } => {
             let l = H::BondsPenalty.into();
             let owner = owner_or_root(ctx, origin, netuid, l, true)?;
             BONDS_PENALTY.insert(&mut ctx.st, &netuid, &bonds_penalty);
@@ -235,7 +271,11 @@ pub fn dispatch(ctx: &mut Ctx<'_>, origin: Origin, call: AdminCall) -> DispatchR
             LIQUID_ALPHA_ON.insert(&mut ctx.st, &netuid, &enabled);
             record(ctx, owner, netuid, l);
         }
-        AdminCall::sudo_set_alpha_values { netuid, alpha_low, alpha_high } => {
+        AdminCall::sudo_set_alpha_values {
+            netuid,
+            alpha_low,
+            alpha_high,
+        } => {
             let l = H::AlphaValues.into();
             let owner = owner_or_root(ctx, origin, netuid, l, false)?;
             // `do_set_alpha_values` (`ST/epoch/run_epoch.rs:1546-1576`).
@@ -255,8 +295,14 @@ pub fn dispatch(ctx: &mut Ctx<'_>, origin: Origin, call: AdminCall) -> DispatchR
             let l = H::WeightCommitInterval.into();
             let owner = owner_or_root(ctx, origin, netuid, l, true)?;
             // `set_reveal_period` (`ST/subnets/weights.rs:1294-1310`): upper bound first.
-            ensure(interval <= REVEAL_PERIOD_RANGE.1, Error::RevealPeriodTooLarge)?;
-            ensure(interval >= REVEAL_PERIOD_RANGE.0, Error::RevealPeriodTooSmall)?;
+            ensure(
+                interval <= REVEAL_PERIOD_RANGE.1,
+                Error::RevealPeriodTooLarge,
+            )?;
+            ensure(
+                interval >= REVEAL_PERIOD_RANGE.0,
+                Error::RevealPeriodTooSmall,
+            )?;
             REVEAL_PERIOD_EPOCHS.insert(&mut ctx.st, &netuid, &interval);
             ctx.deposit(ParamEvent::CommitRevealPeriodsSet(netuid, interval));
             record(ctx, owner, netuid, l);
@@ -296,36 +342,48 @@ pub fn dispatch(ctx: &mut Ctx<'_>, origin: Origin, call: AdminCall) -> DispatchR
             ctx.deposit(ParamEvent::BondsResetToggled { netuid, enabled });
             record(ctx, owner, netuid, l);
         }
-        AdminCall::sudo_set_owner_immune_neuron_limit { netuid, immune_neurons } => {
+        AdminCall::sudo_set_owner_immune_neuron_limit {
+            netuid,
+            immune_neurons,
+        } => {
             let l = H::ImmuneNeuronLimit.into();
             let owner = owner_or_root(ctx, origin, netuid, l, false)?;
             let (lo, hi) = IMMUNE_OWNER_UIDS_LIMIT_RANGE;
-            ensure(
-                (lo..=hi).contains(&immune_neurons),
-                Error::InvalidValue,
-            )?;
+            ensure((lo..=hi).contains(&immune_neurons), Error::InvalidValue)?;
             IMMUNE_OWNER_UIDS_LIMIT.insert(&mut ctx.st, &netuid, &immune_neurons);
             record(ctx, owner, netuid, l);
         }
-        AdminCall::sudo_set_mechanism_count { netuid, mechanism_count } => {
+        AdminCall::sudo_set_mechanism_count {
+            netuid,
+            mechanism_count,
+        } => {
             let l = OwnerLimit::MechanismCount;
             let owner = owner_or_root(ctx, origin, netuid, l, false)?;
             set_mechanism_count(ctx, netuid, mechanism_count)?;
             record(ctx, owner, netuid, l);
         }
-        AdminCall::sudo_set_mechanism_emission_split { netuid, maybe_split } => {
+        AdminCall::sudo_set_mechanism_emission_split {
+            netuid,
+            maybe_split,
+        } => {
             let l = OwnerLimit::MechanismEmission;
             let owner = owner_or_root(ctx, origin, netuid, l, false)?;
             set_emission_split(ctx, netuid, maybe_split)?;
             record(ctx, owner, netuid, l);
         }
-        AdminCall::sudo_set_recycle_or_burn { netuid, recycle_or_burn } => {
+        AdminCall::sudo_set_recycle_or_burn {
+            netuid,
+            recycle_or_burn,
+        } => {
             let l = H::RecycleOrBurn.into();
             let owner = owner_or_root(ctx, origin, netuid, l, false)?;
             RECYCLE_OR_BURN.insert(&mut ctx.st, &netuid, &recycle_or_burn.as_u8());
             record(ctx, owner, netuid, l);
         }
-        AdminCall::sudo_set_burn_half_life { netuid, burn_half_life } => {
+        AdminCall::sudo_set_burn_half_life {
+            netuid,
+            burn_half_life,
+        } => {
             let l = H::BurnHalfLife.into();
             let owner = owner_or_root(ctx, origin, netuid, l, true)?;
             ensure(netuid != ROOT_NETUID, Error::NotPermittedOnRootSubnet)?;
@@ -334,10 +392,16 @@ pub fn dispatch(ctx: &mut Ctx<'_>, origin: Origin, call: AdminCall) -> DispatchR
                 Error::InvalidValue,
             )?;
             BURN_HALF_LIFE.insert(&mut ctx.st, &netuid, &burn_half_life);
-            ctx.deposit(ParamEvent::BurnHalfLifeSet { netuid, burn_half_life });
+            ctx.deposit(ParamEvent::BurnHalfLifeSet {
+                netuid,
+                burn_half_life,
+            });
             record(ctx, owner, netuid, l);
         }
-        AdminCall::sudo_set_burn_increase_mult { netuid, burn_increase_mult } => {
+        AdminCall::sudo_set_burn_increase_mult {
+            netuid,
+            burn_increase_mult,
+        } => {
             let l = H::BurnIncreaseMult.into();
             let owner = owner_or_root(ctx, origin, netuid, l, true)?;
             ensure(netuid != ROOT_NETUID, Error::NotPermittedOnRootSubnet)?;
@@ -347,7 +411,10 @@ pub fn dispatch(ctx: &mut Ctx<'_>, origin: Origin, call: AdminCall) -> DispatchR
                 Error::InvalidValue,
             )?;
             BURN_INCREASE_MULT.insert(&mut ctx.st, &netuid, &burn_increase_mult);
-            ctx.deposit(ParamEvent::BurnIncreaseMultSet { netuid, burn_increase_mult });
+            ctx.deposit(ParamEvent::BurnIncreaseMultSet {
+                netuid,
+                burn_increase_mult,
+            });
             record(ctx, owner, netuid, l);
         }
         AdminCall::sudo_set_owner_cut_enabled { netuid, enabled } => {
@@ -378,30 +445,51 @@ pub fn dispatch(ctx: &mut Ctx<'_>, origin: Origin, call: AdminCall) -> DispatchR
         }
 
         // ------------------------------------------------------------ root, per subnet
-        AdminCall::sudo_set_min_difficulty { netuid, min_difficulty } => {
+        AdminCall::sudo_set_min_difficulty {
+            netuid,
+            min_difficulty,
+        } => {
             root_windowed(ctx, origin, netuid)?;
             MIN_DIFFICULTY.insert(&mut ctx.st, &netuid, &min_difficulty);
             ctx.deposit(ParamEvent::MinDifficultySet(netuid, min_difficulty));
         }
-        AdminCall::sudo_set_weights_set_rate_limit { netuid, weights_set_rate_limit } => {
+        AdminCall::sudo_set_weights_set_rate_limit {
+            netuid,
+            weights_set_rate_limit,
+        } => {
             root_existing(ctx, origin, netuid)?;
             WEIGHTS_SET_RATE_LIMIT.insert(&mut ctx.st, &netuid, &weights_set_rate_limit);
-            ctx.deposit(ParamEvent::WeightsSetRateLimitSet(netuid, weights_set_rate_limit));
+            ctx.deposit(ParamEvent::WeightsSetRateLimitSet(
+                netuid,
+                weights_set_rate_limit,
+            ));
         }
-        AdminCall::sudo_set_adjustment_interval { netuid, adjustment_interval } => {
+        AdminCall::sudo_set_adjustment_interval {
+            netuid,
+            adjustment_interval,
+        } => {
             root_existing(ctx, origin, netuid)?;
             ADJUSTMENT_INTERVAL.insert(&mut ctx.st, &netuid, &adjustment_interval);
-            ctx.deposit(ParamEvent::AdjustmentIntervalSet(netuid, adjustment_interval));
+            ctx.deposit(ParamEvent::AdjustmentIntervalSet(
+                netuid,
+                adjustment_interval,
+            ));
         }
         AdminCall::sudo_set_kappa { netuid, kappa } => {
             root_existing(ctx, origin, netuid)?;
             KAPPA.insert(&mut ctx.st, &netuid, &kappa);
             ctx.deposit(ParamEvent::KappaSet(netuid, kappa));
         }
-        AdminCall::sudo_set_network_registration_allowed { netuid, registration_allowed } => {
+        AdminCall::sudo_set_network_registration_allowed {
+            netuid,
+            registration_allowed,
+        } => {
             ensure_root(origin)?;
             NETWORK_REGISTRATION_ALLOWED.insert(&mut ctx.st, &netuid, &registration_allowed);
-            ctx.deposit(ParamEvent::RegistrationAllowed(netuid, registration_allowed));
+            ctx.deposit(ParamEvent::RegistrationAllowed(
+                netuid,
+                registration_allowed,
+            ));
         }
         AdminCall::sudo_set_network_pow_registration_allowed { .. } => {
             // Removed in the reference: fails for every origin.
@@ -427,14 +515,20 @@ pub fn dispatch(ctx: &mut Ctx<'_>, origin: Origin, call: AdminCall) -> DispatchR
             DIFFICULTY.insert(&mut ctx.st, &netuid, &difficulty);
             ctx.deposit(ParamEvent::DifficultySet(netuid, difficulty));
         }
-        AdminCall::sudo_set_max_allowed_validators { netuid, max_allowed_validators } => {
+        AdminCall::sudo_set_max_allowed_validators {
+            netuid,
+            max_allowed_validators,
+        } => {
             root_windowed(ctx, origin, netuid)?;
             ensure(
                 max_allowed_validators <= MAX_ALLOWED_UIDS.get(&ctx.st, &netuid),
                 Error::MaxValidatorsLargerThanMaxUIds,
             )?;
             MAX_ALLOWED_VALIDATORS.insert(&mut ctx.st, &netuid, &max_allowed_validators);
-            ctx.deposit(ParamEvent::MaxAllowedValidatorsSet(netuid, max_allowed_validators));
+            ctx.deposit(ParamEvent::MaxAllowedValidatorsSet(
+                netuid,
+                max_allowed_validators,
+            ));
         }
         AdminCall::sudo_set_max_registrations_per_block {
             netuid,
@@ -455,21 +549,36 @@ pub fn dispatch(ctx: &mut Ctx<'_>, origin: Origin, call: AdminCall) -> DispatchR
             let now = ctx.block;
             LAST_EPOCH_BLOCK.insert(&mut ctx.st, &netuid, &now);
         }
-        AdminCall::sudo_set_rao_recycled { netuid, rao_recycled } => {
+        AdminCall::sudo_set_rao_recycled {
+            netuid,
+            rao_recycled,
+        } => {
             root_existing(ctx, origin, netuid)?;
             RAO_RECYCLED_FOR_REGISTRATION.insert(&mut ctx.st, &netuid, &rao_recycled);
-            ctx.deposit(ParamEvent::RAORecycledForRegistrationSet(netuid, rao_recycled));
+            ctx.deposit(ParamEvent::RAORecycledForRegistrationSet(
+                netuid,
+                rao_recycled,
+            ));
         }
-        AdminCall::sudo_set_ema_price_halving_period { netuid, ema_halving } => {
+        AdminCall::sudo_set_ema_price_halving_period {
+            netuid,
+            ema_halving,
+        } => {
             ensure_root(origin)?;
             EMA_PRICE_HALVING_BLOCKS.insert(&mut ctx.st, &netuid, &ema_halving);
         }
-        AdminCall::sudo_set_subtoken_enabled { netuid, subtoken_enabled } => {
+        AdminCall::sudo_set_subtoken_enabled {
+            netuid,
+            subtoken_enabled,
+        } => {
             ensure_root(origin)?;
             ensure_admin_window_open(&ctx.st, netuid, ctx.block)?;
             SUBTOKEN_ENABLED.insert(&mut ctx.st, &netuid, &subtoken_enabled);
         }
-        AdminCall::sudo_set_min_allowed_uids { netuid, min_allowed_uids } => {
+        AdminCall::sudo_set_min_allowed_uids {
+            netuid,
+            min_allowed_uids,
+        } => {
             root_windowed(ctx, origin, netuid)?;
             ensure(
                 min_allowed_uids < MAX_ALLOWED_UIDS.get(&ctx.st, &netuid),
@@ -628,7 +737,9 @@ pub fn dispatch(ctx: &mut Ctx<'_>, origin: Origin, call: AdminCall) -> DispatchR
             COLDKEY_SWAP_REANNOUNCEMENT_DELAY.put(&mut ctx.st, &u64::from(duration));
             ctx.deposit(ParamEvent::ColdkeySwapReannouncementDelaySet(duration));
         }
-        AdminCall::sudo_set_max_mechanism_count { max_mechanism_count } => {
+        AdminCall::sudo_set_max_mechanism_count {
+            max_mechanism_count,
+        } => {
             ensure_root(origin)?;
             // `do_set_max_mechanism_count` (`ST/subnets/mechanism.rs:145-159`).
             ensure(max_mechanism_count > 0, Error::InvalidValue)?;
@@ -638,7 +749,9 @@ pub fn dispatch(ctx: &mut Ctx<'_>, origin: Origin, call: AdminCall) -> DispatchR
             )?;
             MAX_MECHANISM_COUNT.put(&mut ctx.st, &max_mechanism_count);
         }
-        AdminCall::sudo_set_max_epochs_per_block { max_epochs_per_block } => {
+        AdminCall::sudo_set_max_epochs_per_block {
+            max_epochs_per_block,
+        } => {
             ensure_root(origin)?;
             ensure(max_epochs_per_block >= 1, Error::ValueNotInBounds)?;
             MAX_EPOCHS_PER_BLOCK.put(&mut ctx.st, &u16::from(max_epochs_per_block));
@@ -686,7 +799,10 @@ fn set_sn_owner_hotkey(
 fn set_mechanism_count(ctx: &mut Ctx<'_>, netuid: NetUid, count: MechId) -> DispatchResult {
     ensure(subnet_exists(&ctx.st, netuid), Error::MechanismDoesNotExist)?;
     ensure(count > 0, Error::InvalidValue)?;
-    ensure(count <= MAX_MECHANISM_COUNT.get(&ctx.st), Error::InvalidValue)?;
+    ensure(
+        count <= MAX_MECHANISM_COUNT.get(&ctx.st),
+        Error::InvalidValue,
+    )?;
     ensure_max_uids_over_all_mechanisms(MAX_ALLOWED_UIDS.get(&ctx.st, &netuid), count)?;
     ensure(count <= MAX_MECHANISM_COUNT_PER_SUBNET, Error::InvalidValue)?;
     update_mechanism_counts_if_needed(ctx, netuid, count);

@@ -19,8 +19,7 @@ use crate::ctx::ensure;
 use crate::error::Error;
 use crate::state::{Map, Overlay, Value};
 use crate::storage::{
-    LAST_HYPERPARAM_SET, NetUid, OWNER_HYPERPARAM_RATE_LIMIT, TEMPO,
-    WEIGHTS_VERSION_KEY_RATE_LIMIT,
+    LAST_HYPERPARAM_SET, NetUid, OWNER_HYPERPARAM_RATE_LIMIT, TEMPO, WEIGHTS_VERSION_KEY_RATE_LIMIT,
 };
 use crate::types::Origin;
 

@@ -323,15 +323,30 @@ fn the_owner_sets_owner_parameters_once_per_rate_limit_and_nothing_else() {
         match case.kind {
             Kind::Root => chain.assert_noop(alice(), admin((case.call)()), Error::BadOrigin),
             Kind::Owner | Kind::OwnerHotkey => {
-                assert_eq!(chain.dispatch(alice(), admin((case.call)())), Ok(()), "{}", case.name);
+                assert_eq!(
+                    chain.dispatch(alice(), admin((case.call)())),
+                    Ok(()),
+                    "{}",
+                    case.name
+                );
                 assert!(chain.read(case.check), "{}", case.name);
                 assert_eq!(chain.last_events, (case.events)(), "{}", case.name);
                 chain.assert_noop(alice(), admin((case.call)()), Error::TxRateLimitExceeded);
             }
             Kind::OwnerNoLimit => {
-                assert_eq!(chain.dispatch(alice(), admin((case.call)())), Ok(()), "{}", case.name);
+                assert_eq!(
+                    chain.dispatch(alice(), admin((case.call)())),
+                    Ok(()),
+                    "{}",
+                    case.name
+                );
                 assert!(chain.read(case.check), "{}", case.name);
-                assert_eq!(chain.dispatch(alice(), admin((case.call)())), Ok(()), "{}", case.name);
+                assert_eq!(
+                    chain.dispatch(alice(), admin((case.call)())),
+                    Ok(()),
+                    "{}",
+                    case.name
+                );
             }
         }
     }
@@ -343,13 +358,37 @@ fn root_is_not_rate_limited_except_for_the_owner_hotkey() {
         let mut chain = chain();
         match case.kind {
             Kind::Owner | Kind::OwnerNoLimit => {
-                assert_eq!(chain.dispatch(alice(), admin((case.call)())), Ok(()), "{}", case.name);
-                assert_eq!(chain.dispatch(Origin::Root, admin((case.call)())), Ok(()), "{}", case.name);
-                assert_eq!(chain.dispatch(Origin::Root, admin((case.call)())), Ok(()), "{}", case.name);
+                assert_eq!(
+                    chain.dispatch(alice(), admin((case.call)())),
+                    Ok(()),
+                    "{}",
+                    case.name
+                );
+                assert_eq!(
+                    chain.dispatch(Origin::Root, admin((case.call)())),
+                    Ok(()),
+                    "{}",
+                    case.name
+                );
+                assert_eq!(
+                    chain.dispatch(Origin::Root, admin((case.call)())),
+                    Ok(()),
+                    "{}",
+                    case.name
+                );
             }
             Kind::OwnerHotkey => {
-                assert_eq!(chain.dispatch(Origin::Root, admin((case.call)())), Ok(()), "{}", case.name);
-                chain.assert_noop(Origin::Root, admin((case.call)()), Error::TxRateLimitExceeded);
+                assert_eq!(
+                    chain.dispatch(Origin::Root, admin((case.call)())),
+                    Ok(()),
+                    "{}",
+                    case.name
+                );
+                chain.assert_noop(
+                    Origin::Root,
+                    admin((case.call)()),
+                    Error::TxRateLimitExceeded,
+                );
                 chain.assert_noop(alice(), admin((case.call)()), Error::TxRateLimitExceeded);
             }
             Kind::Root => {}
@@ -376,7 +415,12 @@ fn the_freeze_window_blocks_owner_and_root_where_the_reference_checks_it() {
                 );
             }
         } else {
-            assert_eq!(chain.dispatch(Origin::Root, admin((case.call)())), Ok(()), "{}", case.name);
+            assert_eq!(
+                chain.dispatch(Origin::Root, admin((case.call)())),
+                Ok(()),
+                "{}",
+                case.name
+            );
             assert!(chain.read(case.check), "{}", case.name);
         }
     }
@@ -388,7 +432,10 @@ fn a_pending_epoch_trigger_also_freezes() {
     chain.with_ctx(|ctx| PENDING_EPOCH_AT.insert(&mut ctx.st, &NET, &50));
     chain.assert_noop(
         alice(),
-        admin(AdminCall::sudo_set_rho { netuid: NET, rho: 1 }),
+        admin(AdminCall::sudo_set_rho {
+            netuid: NET,
+            rho: 1,
+        }),
         Error::AdminActionProhibitedDuringWeightsWindow,
     );
 }
@@ -396,10 +443,18 @@ fn a_pending_epoch_trigger_also_freezes() {
 #[test]
 fn the_owner_rate_limit_is_owner_hparam_rate_limit_tempos() {
     let mut chain = chain();
-    let call = || admin(AdminCall::sudo_set_rho { netuid: NET, rho: 3 });
+    let call = || {
+        admin(AdminCall::sudo_set_rho {
+            netuid: NET,
+            rho: 3,
+        })
+    };
     assert_eq!(chain.dispatch(alice(), call()), Ok(()));
     let first = chain.block + 1;
-    assert_eq!(chain.read(|st| LAST_HYPERPARAM_SET.get(st, &(NET, 8))), first);
+    assert_eq!(
+        chain.read(|st| LAST_HYPERPARAM_SET.get(st, &(NET, 8))),
+        first
+    );
     // 2 tempos × 360 blocks; the window must stay open at both heights.
     chain.with_ctx(|ctx| LAST_EPOCH_BLOCK.insert(&mut ctx.st, &NET, &(first + 700)));
     chain.set_block(first + 720 - 2);
@@ -408,7 +463,13 @@ fn the_owner_rate_limit_is_owner_hparam_rate_limit_tempos() {
     assert_eq!(chain.dispatch(alice(), call()), Ok(()));
     // Other hyperparameters have their own limit.
     assert_eq!(
-        chain.dispatch(alice(), admin(AdminCall::sudo_set_bonds_penalty { netuid: NET, bonds_penalty: 1 })),
+        chain.dispatch(
+            alice(),
+            admin(AdminCall::sudo_set_bonds_penalty {
+                netuid: NET,
+                bonds_penalty: 1
+            })
+        ),
         Ok(())
     );
 }
@@ -416,7 +477,12 @@ fn the_owner_rate_limit_is_owner_hparam_rate_limit_tempos() {
 #[test]
 fn the_weights_version_key_limit_is_five_tempos_per_owner_account() {
     let mut chain = chain();
-    let call = |v| admin(AdminCall::sudo_set_weights_version_key { netuid: NET, weights_version_key: v });
+    let call = |v| {
+        admin(AdminCall::sudo_set_weights_version_key {
+            netuid: NET,
+            weights_version_key: v,
+        })
+    };
     assert_eq!(chain.dispatch(alice(), call(1)), Ok(()));
     let first = chain.block + 1;
     assert_eq!(
@@ -434,14 +500,26 @@ fn the_weights_version_key_limit_is_five_tempos_per_owner_account() {
 #[test]
 fn the_owner_hotkey_limit_is_50400_blocks_and_ignores_the_window() {
     let mut chain = chain();
-    let call = |h| admin(AdminCall::sudo_set_sn_owner_hotkey { netuid: NET, hotkey: h });
+    let call = |h| {
+        admin(AdminCall::sudo_set_sn_owner_hotkey {
+            netuid: NET,
+            hotkey: h,
+        })
+    };
     assert_eq!(chain.dispatch(alice(), call(charlie())), Ok(()));
     let first = chain.block + 1;
     chain.set_block(first + 50_400 - 2);
-    chain.assert_noop(Origin::Root, call(account("//Dave")), Error::TxRateLimitExceeded);
+    chain.assert_noop(
+        Origin::Root,
+        call(account("//Dave")),
+        Error::TxRateLimitExceeded,
+    );
     chain.set_block(first + 50_400 - 1);
     assert_eq!(chain.dispatch(alice(), call(account("//Dave"))), Ok(()));
-    assert_eq!(chain.read(|st| SUBNET_OWNER_HOTKEY.get(st, &NET)), account("//Dave"));
+    assert_eq!(
+        chain.read(|st| SUBNET_OWNER_HOTKEY.get(st, &NET)),
+        account("//Dave")
+    );
 }
 
 #[test]
@@ -449,70 +527,295 @@ fn out_of_bounds_values_give_the_reference_errors() {
     use AdminCall as A;
     let root = Origin::Root;
     let rows: Vec<(Origin, AdminCall, Error)> = vec![
-        (root, A::sudo_set_max_allowed_uids { netuid: NET, max_allowed_uids: 63 },
-            Error::MaxAllowedUidsLessThanMinAllowedUids),
-        (root, A::sudo_set_max_allowed_uids { netuid: NET, max_allowed_uids: 257 },
-            Error::MaxAllowedUidsGreaterThanDefaultMaxAllowedUids),
-        (root, A::sudo_set_activity_cutoff { netuid: NET, activity_cutoff: 359 },
-            Error::ActivityCutoffTooLow),
-        (root, A::sudo_set_min_burn { netuid: NET, min_burn: TAO }, Error::ValueNotInBounds),
-        (root, A::sudo_set_max_burn { netuid: NET, max_burn: TAO / 10 }, Error::ValueNotInBounds),
-        (alice(), A::sudo_set_bonds_moving_average { netuid: NET, bonds_moving_average: 975_001 },
-            Error::BondsMovingAverageMaxReached),
-        (alice(), A::sudo_set_alpha_values { netuid: NET, alpha_low: 2_000, alpha_high: 1_637 },
-            Error::AlphaHighTooLow),
-        (alice(), A::sudo_set_alpha_values { netuid: NET, alpha_low: 1_637, alpha_high: 2_000 },
-            Error::AlphaLowOutOfRange),
-        (alice(), A::sudo_set_alpha_values { netuid: NET, alpha_low: 3_000, alpha_high: 2_000 },
-            Error::AlphaLowOutOfRange),
-        (alice(), A::sudo_set_commit_reveal_weights_interval { netuid: NET, interval: 101 },
-            Error::RevealPeriodTooLarge),
-        (alice(), A::sudo_set_commit_reveal_weights_interval { netuid: NET, interval: 0 },
-            Error::RevealPeriodTooSmall),
-        (alice(), A::sudo_set_subnet_owner_hotkey { netuid: NET, hotkey: crate::balances::subnet_account(3) },
-            Error::CannotUseSystemAccount),
-        (alice(), A::sudo_set_alpha_sigmoid_steepness { netuid: NET, steepness: -1 },
-            Error::NegativeSigmoidSteepness),
-        (alice(), A::sudo_set_owner_immune_neuron_limit { netuid: NET, immune_neurons: 0 },
-            Error::InvalidValue),
-        (alice(), A::sudo_set_owner_immune_neuron_limit { netuid: NET, immune_neurons: 11 },
-            Error::InvalidValue),
-        (alice(), A::sudo_set_mechanism_count { netuid: NET, mechanism_count: 0 }, Error::InvalidValue),
-        (alice(), A::sudo_set_mechanism_count { netuid: NET, mechanism_count: 3 }, Error::InvalidValue),
-        (alice(), A::sudo_set_mechanism_emission_split { netuid: NET, maybe_split: Some(vec![]) },
-            Error::InvalidValue),
-        (alice(), A::sudo_set_mechanism_emission_split { netuid: NET, maybe_split: Some(vec![1, u16::MAX - 1]) },
-            Error::InvalidValue),
-        (alice(), A::sudo_set_mechanism_emission_split { netuid: NET, maybe_split: Some(vec![1]) },
-            Error::InvalidValue),
-        (alice(), A::sudo_set_burn_half_life { netuid: NET, burn_half_life: 0 }, Error::InvalidValue),
-        (alice(), A::sudo_set_burn_half_life { netuid: NET, burn_half_life: 36_101 }, Error::InvalidValue),
-        (alice(), A::sudo_set_burn_increase_mult { netuid: NET, burn_increase_mult: U64F64_ONE - 1 },
-            Error::InvalidValue),
-        (alice(), A::sudo_set_burn_increase_mult { netuid: NET, burn_increase_mult: 3 * U64F64_ONE + 1 },
-            Error::InvalidValue),
-        (alice(), A::sudo_set_min_childkey_take_per_subnet { netuid: NET, take: 11_797 },
-            Error::InvalidValue),
-        (root, A::sudo_set_max_allowed_validators { netuid: NET, max_allowed_validators: 129 },
-            Error::MaxValidatorsLargerThanMaxUIds),
-        (root, A::sudo_set_min_allowed_uids { netuid: NET, min_allowed_uids: 128 },
-            Error::MinAllowedUidsGreaterThanMaxAllowedUids),
-        (root, A::sudo_set_min_allowed_uids { netuid: NET, min_allowed_uids: 1 },
-            Error::MinAllowedUidsGreaterThanCurrentUids),
-        (root, A::sudo_set_tao_flow_normalization_exponent { exponent: U64F64_ONE - 1 },
-            Error::InvalidValue),
-        (root, A::sudo_set_tao_flow_normalization_exponent { exponent: 2 * U64F64_ONE + 1 },
-            Error::InvalidValue),
-        (root, A::sudo_set_max_mechanism_count { max_mechanism_count: 0 }, Error::InvalidValue),
-        (root, A::sudo_set_max_mechanism_count { max_mechanism_count: 17 }, Error::InvalidValue),
-        (root, A::sudo_set_max_epochs_per_block { max_epochs_per_block: 0 }, Error::ValueNotInBounds),
+        (
+            root,
+            A::sudo_set_max_allowed_uids {
+                netuid: NET,
+                max_allowed_uids: 63,
+            },
+            Error::MaxAllowedUidsLessThanMinAllowedUids,
+        ),
+        (
+            root,
+            A::sudo_set_max_allowed_uids {
+                netuid: NET,
+                max_allowed_uids: 257,
+            },
+            Error::MaxAllowedUidsGreaterThanDefaultMaxAllowedUids,
+        ),
+        (
+            root,
+            A::sudo_set_activity_cutoff {
+                netuid: NET,
+                activity_cutoff: 359,
+            },
+            Error::ActivityCutoffTooLow,
+        ),
+        (
+            root,
+            A::sudo_set_min_burn {
+                netuid: NET,
+                min_burn: TAO,
+            },
+            Error::ValueNotInBounds,
+        ),
+        (
+            root,
+            A::sudo_set_max_burn {
+                netuid: NET,
+                max_burn: TAO / 10,
+            },
+            Error::ValueNotInBounds,
+        ),
+        (
+            alice(),
+            A::sudo_set_bonds_moving_average {
+                netuid: NET,
+                bonds_moving_average: 975_001,
+            },
+            Error::BondsMovingAverageMaxReached,
+        ),
+        (
+            alice(),
+            A::sudo_set_alpha_values {
+                netuid: NET,
+                alpha_low: 2_000,
+                alpha_high: 1_637,
+            },
+            Error::AlphaHighTooLow,
+        ),
+        (
+            alice(),
+            A::sudo_set_alpha_values {
+                netuid: NET,
+                alpha_low: 1_637,
+                alpha_high: 2_000,
+            },
+            Error::AlphaLowOutOfRange,
+        ),
+        (
+            alice(),
+            A::sudo_set_alpha_values {
+                netuid: NET,
+                alpha_low: 3_000,
+                alpha_high: 2_000,
+            },
+            Error::AlphaLowOutOfRange,
+        ),
+        (
+            alice(),
+            A::sudo_set_commit_reveal_weights_interval {
+                netuid: NET,
+                interval: 101,
+            },
+            Error::RevealPeriodTooLarge,
+        ),
+        (
+            alice(),
+            A::sudo_set_commit_reveal_weights_interval {
+                netuid: NET,
+                interval: 0,
+            },
+            Error::RevealPeriodTooSmall,
+        ),
+        (
+            alice(),
+            A::sudo_set_subnet_owner_hotkey {
+                netuid: NET,
+                hotkey: crate::balances::subnet_account(3),
+            },
+            Error::CannotUseSystemAccount,
+        ),
+        (
+            alice(),
+            A::sudo_set_alpha_sigmoid_steepness {
+                netuid: NET,
+                steepness: -1,
+            },
+            Error::NegativeSigmoidSteepness,
+        ),
+        (
+            alice(),
+            A::sudo_set_owner_immune_neuron_limit {
+                netuid: NET,
+                immune_neurons: 0,
+            },
+            Error::InvalidValue,
+        ),
+        (
+            alice(),
+            A::sudo_set_owner_immune_neuron_limit {
+                netuid: NET,
+                immune_neurons: 11,
+            },
+            Error::InvalidValue,
+        ),
+        (
+            alice(),
+            A::sudo_set_mechanism_count {
+                netuid: NET,
+                mechanism_count: 0,
+            },
+            Error::InvalidValue,
+        ),
+        (
+            alice(),
+            A::sudo_set_mechanism_count {
+                netuid: NET,
+                mechanism_count: 3,
+            },
+            Error::InvalidValue,
+        ),
+        (
+            alice(),
+            A::sudo_set_mechanism_emission_split {
+                netuid: NET,
+                maybe_split: Some(vec![]),
+            },
+            Error::InvalidValue,
+        ),
+        (
+            alice(),
+            A::sudo_set_mechanism_emission_split {
+                netuid: NET,
+                maybe_split: Some(vec![1, u16::MAX - 1]),
+            },
+            Error::InvalidValue,
+        ),
+        (
+            alice(),
+            A::sudo_set_mechanism_emission_split {
+                netuid: NET,
+                maybe_split: Some(vec![1]),
+            },
+            Error::InvalidValue,
+        ),
+        (
+            alice(),
+            A::sudo_set_burn_half_life {
+                netuid: NET,
+                burn_half_life: 0,
+            },
+            Error::InvalidValue,
+        ),
+        (
+            alice(),
+            A::sudo_set_burn_half_life {
+                netuid: NET,
+                burn_half_life: 36_101,
+            },
+            Error::InvalidValue,
+        ),
+        (
+            alice(),
+            A::sudo_set_burn_increase_mult {
+                netuid: NET,
+                burn_increase_mult: U64F64_ONE - 1,
+            },
+            Error::InvalidValue,
+        ),
+        (
+            alice(),
+            A::sudo_set_burn_increase_mult {
+                netuid: NET,
+                burn_increase_mult: 3 * U64F64_ONE + 1,
+            },
+            Error::InvalidValue,
+        ),
+        (
+            alice(),
+            A::sudo_set_min_childkey_take_per_subnet {
+                netuid: NET,
+                take: 11_797,
+            },
+            Error::InvalidValue,
+        ),
+        (
+            root,
+            A::sudo_set_max_allowed_validators {
+                netuid: NET,
+                max_allowed_validators: 129,
+            },
+            Error::MaxValidatorsLargerThanMaxUIds,
+        ),
+        (
+            root,
+            A::sudo_set_min_allowed_uids {
+                netuid: NET,
+                min_allowed_uids: 128,
+            },
+            Error::MinAllowedUidsGreaterThanMaxAllowedUids,
+        ),
+        (
+            root,
+            A::sudo_set_min_allowed_uids {
+                netuid: NET,
+                min_allowed_uids: 1,
+            },
+            Error::MinAllowedUidsGreaterThanCurrentUids,
+        ),
+        (
+            root,
+            A::sudo_set_tao_flow_normalization_exponent {
+                exponent: U64F64_ONE - 1,
+            },
+            Error::InvalidValue,
+        ),
+        (
+            root,
+            A::sudo_set_tao_flow_normalization_exponent {
+                exponent: 2 * U64F64_ONE + 1,
+            },
+            Error::InvalidValue,
+        ),
+        (
+            root,
+            A::sudo_set_max_mechanism_count {
+                max_mechanism_count: 0,
+            },
+            Error::InvalidValue,
+        ),
+        (
+            root,
+            A::sudo_set_max_mechanism_count {
+                max_mechanism_count: 17,
+            },
+            Error::InvalidValue,
+        ),
+        (
+            root,
+            A::sudo_set_max_epochs_per_block {
+                max_epochs_per_block: 0,
+            },
+            Error::ValueNotInBounds,
+        ),
         // Deprecated calls fail for everyone.
-        (root, A::sudo_set_network_pow_registration_allowed { netuid: NET, registration_allowed: true },
-            Error::POWRegistrationDisabled),
-        (bob(), A::sudo_set_network_pow_registration_allowed { netuid: NET, registration_allowed: true },
-            Error::POWRegistrationDisabled),
-        (root, A::sudo_set_total_issuance { total_issuance: 1 }, Error::Deprecated),
-        (bob(), A::sudo_set_total_issuance { total_issuance: 1 }, Error::Deprecated),
+        (
+            root,
+            A::sudo_set_network_pow_registration_allowed {
+                netuid: NET,
+                registration_allowed: true,
+            },
+            Error::POWRegistrationDisabled,
+        ),
+        (
+            bob(),
+            A::sudo_set_network_pow_registration_allowed {
+                netuid: NET,
+                registration_allowed: true,
+            },
+            Error::POWRegistrationDisabled,
+        ),
+        (
+            root,
+            A::sudo_set_total_issuance { total_issuance: 1 },
+            Error::Deprecated,
+        ),
+        (
+            bob(),
+            A::sudo_set_total_issuance { total_issuance: 1 },
+            Error::Deprecated,
+        ),
     ];
     for (origin, call, err) in rows {
         let mut chain = chain();
@@ -529,19 +832,28 @@ fn uid_limits_account_for_mechanisms_and_current_size() {
     });
     chain.assert_noop(
         Origin::Root,
-        admin(AdminCall::sudo_set_max_allowed_uids { netuid: NET, max_allowed_uids: 99 }),
+        admin(AdminCall::sudo_set_max_allowed_uids {
+            netuid: NET,
+            max_allowed_uids: 99,
+        }),
         Error::MaxAllowedUIdsLessThanCurrentUIds,
     );
     chain.assert_noop(
         Origin::Root,
-        admin(AdminCall::sudo_set_max_allowed_uids { netuid: NET, max_allowed_uids: 129 }),
+        admin(AdminCall::sudo_set_max_allowed_uids {
+            netuid: NET,
+            max_allowed_uids: 129,
+        }),
         Error::TooManyUIDsPerMechanism,
     );
     // A third mechanism would need max uids ≤ 85.
     chain.with_ctx(|ctx| MAX_MECHANISM_COUNT.put(&mut ctx.st, &3));
     chain.assert_noop(
         alice(),
-        admin(AdminCall::sudo_set_mechanism_count { netuid: NET, mechanism_count: 3 }),
+        admin(AdminCall::sudo_set_mechanism_count {
+            netuid: NET,
+            mechanism_count: 3,
+        }),
         Error::TooManyUIDsPerMechanism,
     );
 }
@@ -551,19 +863,84 @@ fn missing_subnets_give_the_error_each_call_returns() {
     use AdminCall as A;
     const NONE: NetUid = 7;
     let rows: Vec<(AdminCall, Error)> = vec![
-        (A::sudo_set_max_difficulty { netuid: NONE, max_difficulty: 1 }, Error::SubnetDoesNotExist),
-        (A::sudo_set_rho { netuid: NONE, rho: 1 }, Error::SubnetDoesNotExist),
-        (A::sudo_set_kappa { netuid: NONE, kappa: 1 }, Error::SubnetDoesNotExist),
-        (A::sudo_set_tempo { netuid: NONE, tempo: 1 }, Error::SubnetDoesNotExist),
-        (A::sudo_set_burn_half_life { netuid: NONE, burn_half_life: 1 }, Error::SubnetDoesNotExist),
-        (A::sudo_set_owner_cut_enabled { netuid: NONE, enabled: false }, Error::SubnetDoesNotExist),
-        (A::sudo_set_subnet_emission_enabled { netuid: NONE, enabled: false }, Error::SubnetDoesNotExist),
-        (A::sudo_set_mechanism_count { netuid: NONE, mechanism_count: 1 }, Error::MechanismDoesNotExist),
-        (A::sudo_set_mechanism_emission_split { netuid: NONE, maybe_split: None },
-            Error::MechanismDoesNotExist),
-        (A::sudo_set_sn_owner_hotkey { netuid: NONE, hotkey: charlie() }, Error::SubnetNotExists),
-        (A::sudo_set_alpha_values { netuid: NONE, alpha_low: 2_000, alpha_high: 3_000 },
-            Error::LiquidAlphaDisabled),
+        (
+            A::sudo_set_max_difficulty {
+                netuid: NONE,
+                max_difficulty: 1,
+            },
+            Error::SubnetDoesNotExist,
+        ),
+        (
+            A::sudo_set_rho {
+                netuid: NONE,
+                rho: 1,
+            },
+            Error::SubnetDoesNotExist,
+        ),
+        (
+            A::sudo_set_kappa {
+                netuid: NONE,
+                kappa: 1,
+            },
+            Error::SubnetDoesNotExist,
+        ),
+        (
+            A::sudo_set_tempo {
+                netuid: NONE,
+                tempo: 1,
+            },
+            Error::SubnetDoesNotExist,
+        ),
+        (
+            A::sudo_set_burn_half_life {
+                netuid: NONE,
+                burn_half_life: 1,
+            },
+            Error::SubnetDoesNotExist,
+        ),
+        (
+            A::sudo_set_owner_cut_enabled {
+                netuid: NONE,
+                enabled: false,
+            },
+            Error::SubnetDoesNotExist,
+        ),
+        (
+            A::sudo_set_subnet_emission_enabled {
+                netuid: NONE,
+                enabled: false,
+            },
+            Error::SubnetDoesNotExist,
+        ),
+        (
+            A::sudo_set_mechanism_count {
+                netuid: NONE,
+                mechanism_count: 1,
+            },
+            Error::MechanismDoesNotExist,
+        ),
+        (
+            A::sudo_set_mechanism_emission_split {
+                netuid: NONE,
+                maybe_split: None,
+            },
+            Error::MechanismDoesNotExist,
+        ),
+        (
+            A::sudo_set_sn_owner_hotkey {
+                netuid: NONE,
+                hotkey: charlie(),
+            },
+            Error::SubnetNotExists,
+        ),
+        (
+            A::sudo_set_alpha_values {
+                netuid: NONE,
+                alpha_low: 2_000,
+                alpha_high: 3_000,
+            },
+            Error::LiquidAlphaDisabled,
+        ),
     ];
     for (call, err) in rows {
         let mut chain = chain();
@@ -571,7 +948,10 @@ fn missing_subnets_give_the_error_each_call_returns() {
     }
     // As in the reference, some setters write for a netuid that does not exist.
     let mut chain = chain();
-    let call = A::sudo_set_serving_rate_limit { netuid: NONE, serving_rate_limit: 5 };
+    let call = A::sudo_set_serving_rate_limit {
+        netuid: NONE,
+        serving_rate_limit: 5,
+    };
     assert_eq!(chain.dispatch(Origin::Root, admin(call)), Ok(()));
     assert_eq!(chain.read(|st| SERVING_RATE_LIMIT.get(st, &NONE)), 5);
 }
@@ -580,11 +960,26 @@ fn missing_subnets_give_the_error_each_call_returns() {
 fn some_setters_refuse_the_root_subnet() {
     use AdminCall as A;
     let rows = vec![
-        A::sudo_set_burn_half_life { netuid: ROOT_NETUID, burn_half_life: 1 },
-        A::sudo_set_burn_increase_mult { netuid: ROOT_NETUID, burn_increase_mult: U64F64_ONE },
-        A::sudo_set_owner_cut_enabled { netuid: ROOT_NETUID, enabled: false },
-        A::sudo_set_owner_cut_auto_lock_enabled { netuid: ROOT_NETUID, enabled: true },
-        A::sudo_set_subnet_emission_enabled { netuid: ROOT_NETUID, enabled: false },
+        A::sudo_set_burn_half_life {
+            netuid: ROOT_NETUID,
+            burn_half_life: 1,
+        },
+        A::sudo_set_burn_increase_mult {
+            netuid: ROOT_NETUID,
+            burn_increase_mult: U64F64_ONE,
+        },
+        A::sudo_set_owner_cut_enabled {
+            netuid: ROOT_NETUID,
+            enabled: false,
+        },
+        A::sudo_set_owner_cut_auto_lock_enabled {
+            netuid: ROOT_NETUID,
+            enabled: true,
+        },
+        A::sudo_set_subnet_emission_enabled {
+            netuid: ROOT_NETUID,
+            enabled: false,
+        },
     ];
     for call in rows {
         let mut chain = chain();
@@ -597,7 +992,13 @@ fn root_tempo_restarts_the_epoch_cycle() {
     let mut chain = chain();
     chain.set_block(100);
     assert_eq!(
-        chain.dispatch(Origin::Root, admin(AdminCall::sudo_set_tempo { netuid: NET, tempo: 1_000 })),
+        chain.dispatch(
+            Origin::Root,
+            admin(AdminCall::sudo_set_tempo {
+                netuid: NET,
+                tempo: 1_000
+            })
+        ),
         Ok(())
     );
     assert_eq!(chain.read(|st| LAST_EPOCH_BLOCK.get(st, &NET)), 101);
@@ -606,7 +1007,12 @@ fn root_tempo_restarts_the_epoch_cycle() {
 #[test]
 fn reducing_the_mechanism_count_clears_the_removed_mechanism() {
     let mut chain = chain();
-    let set = |n| admin(AdminCall::sudo_set_mechanism_count { netuid: NET, mechanism_count: n });
+    let set = |n| {
+        admin(AdminCall::sudo_set_mechanism_count {
+            netuid: NET,
+            mechanism_count: n,
+        })
+    };
     assert_eq!(chain.dispatch(Origin::Root, set(2)), Ok(()));
     let idx = netuid_index(NET, 1);
     chain.with_ctx(|ctx| {
@@ -627,7 +1033,10 @@ fn reducing_the_mechanism_count_clears_the_removed_mechanism() {
     });
     // `None` resets a split to even.
     chain.with_ctx(|ctx| MECHANISM_EMISSION_SPLIT.insert(&mut ctx.st, &NET, &vec![u16::MAX]));
-    let clear = admin(AdminCall::sudo_set_mechanism_emission_split { netuid: NET, maybe_split: None });
+    let clear = admin(AdminCall::sudo_set_mechanism_emission_split {
+        netuid: NET,
+        maybe_split: None,
+    });
     assert_eq!(chain.dispatch(Origin::Root, clear), Ok(()));
     assert!(!chain.read(|st| MECHANISM_EMISSION_SPLIT.contains(st, &NET)));
 }
@@ -635,19 +1044,31 @@ fn reducing_the_mechanism_count_clears_the_removed_mechanism() {
 #[test]
 fn root_may_set_a_negative_steepness_and_an_uncapped_bonds_average() {
     let mut chain = chain();
-    let call = AdminCall::sudo_set_alpha_sigmoid_steepness { netuid: NET, steepness: -5 };
+    let call = AdminCall::sudo_set_alpha_sigmoid_steepness {
+        netuid: NET,
+        steepness: -5,
+    };
     assert_eq!(chain.dispatch(Origin::Root, admin(call)), Ok(()));
     assert_eq!(chain.read(|st| ALPHA_SIGMOID_STEEPNESS.get(st, &NET)), -5);
-    let call = AdminCall::sudo_set_bonds_moving_average { netuid: NET, bonds_moving_average: 999_999 };
+    let call = AdminCall::sudo_set_bonds_moving_average {
+        netuid: NET,
+        bonds_moving_average: 999_999,
+    };
     assert_eq!(chain.dispatch(Origin::Root, admin(call)), Ok(()));
     assert_eq!(chain.read(|st| BONDS_MOVING_AVERAGE.get(st, &NET)), 999_999);
 }
 
 #[test]
 fn calls_encode_with_the_reference_indices() {
-    let call = admin(AdminCall::sudo_set_tempo { netuid: 1, tempo: 360 });
+    let call = admin(AdminCall::sudo_set_tempo {
+        netuid: 1,
+        tempo: 360,
+    });
     assert_eq!(call.encode(), vec![19, 30, 1, 0, 0x68, 0x01]);
-    let call = admin(AdminCall::sudo_set_burn_increase_mult { netuid: 2, burn_increase_mult: U64F64_ONE });
+    let call = admin(AdminCall::sudo_set_burn_increase_mult {
+        netuid: 2,
+        burn_increase_mult: U64F64_ONE,
+    });
     let mut want = vec![19, 90, 2, 0];
     want.extend_from_slice(&U64F64_ONE.to_le_bytes());
     assert_eq!(call.encode(), want);
@@ -656,7 +1077,9 @@ fn calls_encode_with_the_reference_indices() {
         recycle_or_burn: RecycleOrBurnEnum::Recycle,
     });
     assert_eq!(call.encode(), vec![19, 80, 1, 0, 1]);
-    let call = admin(AdminCall::sudo_set_max_epochs_per_block { max_epochs_per_block: 3 });
+    let call = admin(AdminCall::sudo_set_max_epochs_per_block {
+        max_epochs_per_block: 3,
+    });
     assert_eq!(call.encode(), vec![19, 96, 3]);
 }
 
@@ -665,7 +1088,10 @@ fn signed_extrinsic_path_charges_a_fee_and_applies_the_owner_setter() {
     let mut chain = chain();
     let result = chain.submit(
         &crate::testing::key("//Alice"),
-        admin(AdminCall::sudo_set_immunity_period { netuid: NET, immunity_period: 9 }),
+        admin(AdminCall::sudo_set_immunity_period {
+            netuid: NET,
+            immunity_period: 9,
+        }),
     );
     assert_eq!(result, Ok(()));
     assert_eq!(chain.read(|st| IMMUNITY_PERIOD.get(st, &NET)), 9);
