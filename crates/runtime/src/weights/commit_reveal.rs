@@ -268,7 +268,7 @@ pub fn do_batch_reveal_weights(
     let now = ctx.block;
     let expired = pop_expired(&ctx.st, netuid, &mut queue, now);
 
-    let reveals: Vec<(&[u16], &[u16], u64, [u8; 32])> = uids_list
+    let reveals: Vec<PendingReveal<'_>> = uids_list
         .iter()
         .zip(values_list)
         .zip(salts_list.iter().zip(version_keys))
@@ -313,6 +313,9 @@ pub fn do_batch_reveal_weights(
         Ok(())
     })
 }
+
+/// One reveal of a batch with its recomputed hash: `(uids, values, version_key, hash)`.
+type PendingReveal<'a> = (&'a [u16], &'a [u16], u64, [u8; 32]);
 
 /// The epoch's commit-reveal mask input (yuma.md §3.6 W4): `None` when commit-reveal is off
 /// on the subnet; else, for every uid `0..SubnetworkN`, the commit block of the first
