@@ -348,10 +348,10 @@ fn remove_network(ctx: &mut Ctx<'_>, netuid: NetUid) {
 mod tests {
     use super::*;
 
-    fn portions(n: usize) -> Vec<Portion> {
+    fn portions(n: u8) -> Vec<Portion> {
         (0..n)
             .map(|i| Portion {
-                cold: AccountId([u8::try_from(i).unwrap(); 32]),
+                cold: AccountId([i; 32]),
                 is_protocol: false,
                 share: 0,
                 rem: 0,

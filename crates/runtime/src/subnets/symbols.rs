@@ -516,7 +516,7 @@ mod tests {
         assert_eq!(set.len(), SYMBOLS.len());
         assert!(SYMBOLS.iter().all(|s| std::str::from_utf8(s).is_ok()));
         assert_eq!(SYMBOLS[0], DEFAULT_SYMBOL);
-        assert_eq!(std::str::from_utf8(SYMBOLS[1]).unwrap(), "\u{3b1}");
+        assert_eq!(SYMBOLS[1], "\u{3b1}".as_bytes());
         assert_eq!(symbol_for_netuid(439), DEFAULT_SYMBOL);
         assert_eq!(
             ensure_symbol_exists(DEFAULT_SYMBOL),
