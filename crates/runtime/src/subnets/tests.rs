@@ -324,6 +324,44 @@ fn register_network_error_paths() {
 }
 
 #[test]
+fn the_lock_is_clamped_to_keep_the_payer_alive() {
+    let mut chain = TestChain::dev();
+    let l = 1_000 * TAO;
+    let exact = account("//Exact");
+    let funded = chain.with_ctx(|ctx| balances::transfer(ctx, &alice(), &exact, l, false));
+    assert_eq!(funded, Ok(()));
+    assert_eq!(chain.dispatch(signed(exact), register_call(hot(1))), Ok(()));
+    let actual = l - balances::EXISTENTIAL_DEPOSIT;
+    chain.read(|st| {
+        assert_eq!(balances::free(st, &exact), balances::EXISTENTIAL_DEPOSIT);
+        assert_eq!(balances::free(st, &subnet_account(1)), actual);
+        assert_eq!(SUBNET_LOCKED.get(st, &1), actual);
+        assert_eq!(NETWORK_LAST_LOCK_COST.get(st), actual);
+        // The pool is never seeded below the minimum lock.
+        assert_eq!(SUBNET_TAO.get(st, &1), l);
+        assert_eq!(SUBNET_ALPHA_IN.get(st, &1), l);
+    });
+    assert_issuance_invariants(&chain);
+}
+
+#[test]
+fn a_lock_nothing_can_pay_while_staying_alive_is_refused() {
+    let mut chain = TestChain::dev();
+    let tiny = account("//Tiny");
+    let funded = chain.with_ctx(|ctx| {
+        NETWORK_MIN_LOCK_COST.put(&mut ctx.st, &100);
+        NETWORK_LAST_LOCK_COST.put(&mut ctx.st, &100);
+        balances::transfer(ctx, &alice(), &tiny, balances::EXISTENTIAL_DEPOSIT, false)
+    });
+    assert_eq!(funded, Ok(()));
+    chain.assert_noop(
+        signed(tiny),
+        register_call(hot(1)),
+        Error::InsufficientBalance,
+    );
+}
+
+#[test]
 fn netuids_fill_the_smallest_gap() {
     let mut chain = TestChain::dev();
     chain.with_ctx(|ctx| {
