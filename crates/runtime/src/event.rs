@@ -244,4 +244,13 @@ pub enum SubtensorEvent {
     },
     /// Burn paid to register: (netuid, hotkey, amount) (Agora addition for explorers).
     RegistrationBurned(NetUid, AccountId, u64),
+    /// A subnet's tempo was set: (netuid, tempo).
+    TempoSet(NetUid, u16),
+    /// A subnet's activity cutoff factor was set.
+    ActivityCutoffFactorMilliSet {
+        /// Subnet.
+        netuid: NetUid,
+        /// Factor in thousandths of a tempo.
+        factor_milli: u32,
+    },
 }

@@ -137,8 +137,10 @@ pub const SUBNET_IDENTITIES: Map<NetUid, SubnetIdentity> =
 pub const TOKEN_SYMBOL: Map<NetUid, Vec<u8>> = Map::new("TokenSymbol", Vec::new);
 /// Moving (EMA) price, I96F32 bits.
 pub const SUBNET_MOVING_PRICE: Map<NetUid, i128> = Map::new("SubnetMovingPrice", || 0);
-/// Total subnets ever registered.
-pub const REGISTERED_SUBNET_COUNTER: Value<u16> = Value::new("RegisteredSubnetCounter", || 0);
+/// netuid → registrations of this netuid so far (never removed, so state keyed by a
+/// registration's counter becomes unreachable when the netuid is reused).
+pub const REGISTERED_SUBNET_COUNTER: Map<NetUid, u64> =
+    Map::new("RegisteredSubnetCounter", zero_u64);
 /// Last block the owner hotkey was changed.
 pub const LAST_OWNER_HOTKEY_CHANGE: Map<NetUid, u64> = Map::new("LastOwnerHotkeyChange", zero_u64);
 
