@@ -43,11 +43,12 @@ pub fn burn_account() -> AccountId {
     pallet_account(b"burntnsr", &[])
 }
 
-/// True for the subnet and burn accounts, which can never be hotkeys (`CannotUseSystemAccount`).
+/// True for subnet accounts, which can never be hotkeys (`CannotUseSystemAccount`). As in the
+/// reference (`is_subnet_account_id`, `ST/subnets/subnet.rs:478`), only subnet accounts are
+/// refused; protocol.md §1.2 also lists the burn account, but the reference does not check it.
 pub fn is_system_account(who: &AccountId) -> bool {
     let raw = &who.0;
-    let subnet = raw[..12] == *b"modlsubtensr" && raw[14..].iter().all(|b| *b == 0);
-    subnet || *who == burn_account()
+    raw[..12] == *b"modlsubtensr" && raw[14..].iter().all(|b| *b == 0)
 }
 
 /// Free balance of `who` in rao.

@@ -1,5 +1,8 @@
 //! Transfers, fees, nonces and the issuance invariants through signed extrinsics.
-#![allow(clippy::unwrap_used, reason = "test code: a failed unwrap is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a failed unwrap is a failed test"
+)]
 
 use agora_runtime::balances::{EXISTENTIAL_DEPOSIT, free};
 use agora_runtime::call::{BalancesCall, Call};

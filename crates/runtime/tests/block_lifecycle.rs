@@ -1,6 +1,9 @@
 //! The block lifecycle: epoch scheduling (tempo, the per-block epoch cap and deferral, the
 //! safety net, skipped slots), alpha emission into pending pools, and stored epoch outputs.
-#![allow(clippy::unwrap_used, reason = "test code: a failed unwrap is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a failed unwrap is a failed test"
+)]
 
 use agora_runtime::event::{Event, SubtensorEvent};
 use agora_runtime::genesis::{GenesisNeuron, GenesisSubnet};

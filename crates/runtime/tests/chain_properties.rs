@@ -15,8 +15,9 @@
 use std::sync::LazyLock;
 
 use agora_primitives::{AccountId, Keypair};
-use agora_runtime::call::{BalancesCall, Call, SubtensorCall};
+use agora_runtime::call::{BalancesCall, Call, SubtensorCall, SudoCall};
 use agora_runtime::genesis::{GenesisConfig, GenesisNeuron, GenesisSubnet};
+use agora_runtime::governance::AdminCall;
 use agora_runtime::state::Overlay;
 use agora_runtime::storage::{
     ALPHA, BALANCES_ISSUANCE, PENDING_OWNER_CUT, PENDING_SERVER_EMISSION,
@@ -134,6 +135,18 @@ enum Op {
         new: usize,
         netuid: Option<u16>,
     },
+    SudoDissolve {
+        netuid: u16,
+    },
+    SudoSetTempo {
+        netuid: u16,
+        tempo: u16,
+    },
+    OwnerSetCommitReveal {
+        cold: usize,
+        netuid: u16,
+        enabled: bool,
+    },
     Blocks(u64),
 }
 
@@ -220,6 +233,16 @@ fn op() -> impl Strategy<Value = Op> {
             }
         }),
         (1u64..12).prop_map(Op::Blocks),
+        (0u16..4).prop_map(|netuid| Op::SudoDissolve { netuid }),
+        (0u16..4, prop_oneof![Just(0u16), 1u16..8, Just(360)])
+            .prop_map(|(netuid, tempo)| Op::SudoSetTempo { netuid, tempo }),
+        (0usize..COLDKEYS.len(), 0u16..4, any::<bool>()).prop_map(|(cold, netuid, enabled)| {
+            Op::OwnerSetCommitReveal {
+                cold,
+                netuid,
+                enabled,
+            }
+        }),
     ]
 }
 
@@ -352,6 +375,29 @@ fn to_call(op: &Op) -> Option<(&'static Keypair, Call)> {
                 netuid,
                 keep_stake: false,
             }),
+        ),
+        Op::SudoDissolve { netuid } => (
+            &COLD[0],
+            Call::Sudo(SudoCall::sudo {
+                call: Box::new(sc(SubtensorCall::root_dissolve_network { netuid })),
+            }),
+        ),
+        Op::SudoSetTempo { netuid, tempo } => (
+            &COLD[0],
+            Call::Sudo(SudoCall::sudo {
+                call: Box::new(Call::AdminUtils(AdminCall::sudo_set_tempo {
+                    netuid,
+                    tempo,
+                })),
+            }),
+        ),
+        Op::OwnerSetCommitReveal {
+            cold,
+            netuid,
+            enabled,
+        } => (
+            &COLD[cold],
+            Call::AdminUtils(AdminCall::sudo_set_commit_reveal_weights_enabled { netuid, enabled }),
         ),
         Op::Blocks(_) => return None,
     })

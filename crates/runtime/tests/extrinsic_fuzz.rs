@@ -1,7 +1,10 @@
 //! Fuzzing of the extrinsic decoder and of block application on untrusted bytes: random and
 //! mutated extrinsics never panic, are refused as invalid, or are applied; an invalid one
 //! leaves the state untouched.
-#![allow(clippy::unwrap_used, reason = "test code: a failed unwrap is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a failed unwrap is a failed test"
+)]
 
 use agora_runtime::call::{BalancesCall, Call, SubtensorCall, SudoCall};
 use agora_runtime::testing::{TestChain, account, key};

@@ -1,6 +1,9 @@
 //! Genesis files: the bundled local genesis builds, and malformed files fail with errors that
 //! name the offending entry.
-#![allow(clippy::unwrap_used, reason = "test code: a failed unwrap is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a failed unwrap is a failed test"
+)]
 
 use agora_runtime::genesis::{self, GenesisError};
 use agora_runtime::state::Overlay;

@@ -1,7 +1,10 @@
 //! Scenario: a subnet with 16 miners and 4 validators runs 10 tempos through real signed
 //! extrinsics and blocks. Incentive must go to the miners the validators weight, and the
 //! emission must land as stake of those miners' and validators' owners.
-#![allow(clippy::unwrap_used, reason = "test code: a failed unwrap is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a failed unwrap is a failed test"
+)]
 
 use agora_primitives::Keypair;
 use agora_runtime::call::{Call, SubtensorCall};
@@ -102,10 +105,7 @@ fn incentive_goes_to_the_miners_the_validators_weight() {
         );
     }
     for (uid, &value) in incentive.iter().enumerate().skip(13) {
-        assert_eq!(
-            value, 0,
-            "unweighted miner uid {uid} has incentive"
-        );
+        assert_eq!(value, 0, "unweighted miner uid {uid} has incentive");
     }
     // Higher weights earn more.
     assert!(incentive[12] > incentive[5]);

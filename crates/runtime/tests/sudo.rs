@@ -1,6 +1,9 @@
 //! Sudo: only the sudo key may dispatch as root; the inner call's failure is reported in
 //! `Sudid`, not as the sudo call's error; the key can be replaced.
-#![allow(clippy::unwrap_used, reason = "test code: a failed unwrap is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a failed unwrap is a failed test"
+)]
 
 use agora_runtime::call::{BalancesCall, Call, SudoCall};
 use agora_runtime::event::{Event, SudoEvent};
