@@ -112,7 +112,7 @@ fn coinbase(ctx: &mut Ctx<'_>) {
             });
             rest = alpha.saturating_sub(owner);
         }
-        let server = rest.saturating_mul(U96F32::saturating_from_num(0.5));
+        let server = rest.safe_div(U96F32::saturating_from_num(2u8));
         let validator = rest.saturating_sub(server);
         PENDING_SERVER_EMISSION.mutate(&mut ctx.st, &netuid, |p| {
             *p = p.saturating_add(server.saturating_to_num::<u64>());
