@@ -23,7 +23,6 @@
 //! - Secret material is never printed: `Keypair`'s `Debug` shows only the public key.
 
 use core::fmt;
-use core::str::FromStr;
 
 use bip39::{Language, Mnemonic};
 use parity_scale_codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
@@ -33,7 +32,7 @@ use thiserror::Error;
 
 use crate::account::AccountId;
 use crate::hashing::blake2_256;
-use crate::hex::{self, HexError};
+use crate::hex;
 
 /// The sr25519 signing context of Substrate, and so of Bittensor.
 pub const SIGNING_CONTEXT: &[u8] = b"substrate";
@@ -59,37 +58,7 @@ pub const DEV_PHRASE: &str =
 )]
 pub struct Signature(pub [u8; 64]);
 
-impl From<[u8; 64]> for Signature {
-    fn from(bytes: [u8; 64]) -> Self {
-        Self(bytes)
-    }
-}
-
-impl AsRef<[u8]> for Signature {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl fmt::Display for Signature {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&hex::encode(&self.0))
-    }
-}
-
-impl fmt::Debug for Signature {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
-
-impl FromStr for Signature {
-    type Err = HexError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        hex::decode_fixed(s).map(Self)
-    }
-}
+crate::hex::hex_newtype!(Signature, 64);
 
 /// Whether `sig` is `signer`'s sr25519 signature of `message` under [`SIGNING_CONTEXT`].
 ///

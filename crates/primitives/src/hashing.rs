@@ -9,15 +9,10 @@
 //! # Invariants
 //! - The functions here are pure and never panic.
 
-use core::fmt;
-use core::str::FromStr;
-
 use blake2::Blake2b;
 use blake2::digest::Digest;
 use blake2::digest::consts::{U16, U32};
 use parity_scale_codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-
-use crate::hex::{self, HexError};
 
 /// BLAKE2b with a 32-byte digest: Substrate's `BlakeTwo256` and `sp_core::hashing::blake2_256`.
 pub fn blake2_256(data: &[u8]) -> [u8; 32] {
@@ -78,41 +73,11 @@ impl H256 {
     }
 }
 
-impl From<[u8; 32]> for H256 {
-    fn from(bytes: [u8; 32]) -> Self {
-        Self(bytes)
-    }
-}
+crate::hex::hex_newtype!(H256, 32);
 
 impl From<H256> for [u8; 32] {
     fn from(hash: H256) -> Self {
         hash.0
-    }
-}
-
-impl AsRef<[u8]> for H256 {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl fmt::Display for H256 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&hex::encode(&self.0))
-    }
-}
-
-impl fmt::Debug for H256 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
-
-impl FromStr for H256 {
-    type Err = HexError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        hex::decode_fixed(s).map(Self)
     }
 }
 
@@ -137,7 +102,7 @@ mod tests {
     #[test]
     fn blake2_128_known_value() {
         assert_eq!(
-            hex::encode(&blake2_128(b"")),
+            crate::hex::encode(&blake2_128(b"")),
             "0xcae66941d9efbd404e4d88758ea67670"
         );
     }

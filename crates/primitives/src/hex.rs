@@ -11,6 +11,45 @@
 
 use thiserror::Error;
 
+/// Implements `From<[u8; N]>`, `AsRef<[u8]>`, and `0x`-hex `Display`, `Debug` and `FromStr`
+/// for a newtype over `[u8; N]` (hashes, signatures).
+macro_rules! hex_newtype {
+    ($name:ident, $n:literal) => {
+        impl From<[u8; $n]> for $name {
+            fn from(bytes: [u8; $n]) -> Self {
+                Self(bytes)
+            }
+        }
+
+        impl AsRef<[u8]> for $name {
+            fn as_ref(&self) -> &[u8] {
+                &self.0
+            }
+        }
+
+        impl core::fmt::Display for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str(&$crate::hex::encode(&self.0))
+            }
+        }
+
+        impl core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                core::fmt::Display::fmt(self, f)
+            }
+        }
+
+        impl core::str::FromStr for $name {
+            type Err = $crate::hex::HexError;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $crate::hex::decode_fixed(s).map(Self)
+            }
+        }
+    };
+}
+pub(crate) use hex_newtype;
+
 /// A string that is not `0x` followed by the expected number of hex digits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 #[error("expected 0x followed by {expected_digits} hex digits")]

@@ -216,16 +216,13 @@ fn dispatch_subtensor(ctx: &mut Ctx<'_>, origin: Origin, call: SubtensorCall) ->
             placeholder2,
         } => {
             let hotkey = ensure_signed(origin)?;
-            let axon = AxonInfo {
-                block: 0,
+            let axon = axon_info(
                 version,
                 ip,
                 port,
                 ip_type,
-                protocol,
-                placeholder1,
-                placeholder2,
-            };
+                [protocol, placeholder1, placeholder2],
+            );
             neurons::serve_axon(ctx, &hotkey, netuid, axon, None)
         }
         C::serve_axon_tls {
@@ -240,16 +237,13 @@ fn dispatch_subtensor(ctx: &mut Ctx<'_>, origin: Origin, call: SubtensorCall) ->
             certificate,
         } => {
             let hotkey = ensure_signed(origin)?;
-            let axon = AxonInfo {
-                block: 0,
+            let axon = axon_info(
                 version,
                 ip,
                 port,
                 ip_type,
-                protocol,
-                placeholder1,
-                placeholder2,
-            };
+                [protocol, placeholder1, placeholder2],
+            );
             neurons::serve_axon(ctx, &hotkey, netuid, axon, Some(certificate))
         }
         C::serve_prometheus {
@@ -415,5 +409,20 @@ fn dispatch_subtensor(ctx: &mut Ctx<'_>, origin: Origin, call: SubtensorCall) ->
             let who = ensure_signed(origin)?;
             subnets::trigger_epoch(ctx, &who, netuid)
         }
+    }
+}
+
+/// The axon a `serve_axon[_tls]` call describes; the block is set when it is stored.
+fn axon_info(version: u32, ip: u128, port: u16, ip_type: u8, tags: [u8; 3]) -> AxonInfo {
+    let [protocol, placeholder1, placeholder2] = tags;
+    AxonInfo {
+        block: 0,
+        version,
+        ip,
+        port,
+        ip_type,
+        protocol,
+        placeholder1,
+        placeholder2,
     }
 }
