@@ -23,3 +23,4 @@ pub mod protocol;
 pub mod synapse;
 pub mod template;
 pub mod util;
+pub mod wallet;
