@@ -18,6 +18,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::panic))]
 
 pub mod axon;
+pub mod btauth;
 pub mod dendrite;
 pub mod protocol;
 pub mod synapse;
