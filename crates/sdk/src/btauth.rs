@@ -138,12 +138,14 @@ pub fn sign(
     h
 }
 
+type Seen = HashSet<(AccountId, i64)>;
+type Expiry = VecDeque<(Instant, (AccountId, i64))>;
+
 /// Accepted `(hotkey, nonce)` pairs, kept for `retention`.
 #[derive(Debug)]
 struct ReplayStore {
     retention: Duration,
-    inner: Mutex<(
-        HashSet<(AccountId, i64)>,
+    inner: Mutex<(Seen, Expiry)>,
         VecDeque<(Instant, (AccountId, i64))>,
     )>,
 }
