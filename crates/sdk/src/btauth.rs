@@ -146,8 +146,6 @@ type Expiry = VecDeque<(Instant, (AccountId, i64))>;
 struct ReplayStore {
     retention: Duration,
     inner: Mutex<(Seen, Expiry)>,
-        VecDeque<(Instant, (AccountId, i64))>,
-    )>,
 }
 
 impl ReplayStore {
