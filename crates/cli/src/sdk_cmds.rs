@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use agora_primitives::{AccountId, Keypair};
-use agora_sdk::axon::AxonBuilder;
+use agora_sdk::axon::{AxonBuilder, AxonConfig, RateLimit};
 use agora_sdk::dendrite::{AxonTarget, Dendrite};
 use agora_sdk::synapse::{SynapseSpec, fields_of_object};
 use agora_sdk::template;
@@ -279,6 +279,9 @@ pub struct AxonExample {
     /// Only these hotkeys may call (others get the template's 403); repeatable.
     #[arg(long, value_name = "SS58")]
     pub allow: Vec<String>,
+    /// Requests per second allowed per calling hotkey (burst twice that); 0 disables.
+    #[arg(long, default_value_t = 100.0)]
+    pub rate_limit: f64,
 }
 
 /// Runs `agora axon example`.
@@ -304,7 +307,14 @@ pub fn axon_example(args: AxonExample, path: &WalletPath) -> anyhow::Result<()> 
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .with_context(|| format!("cannot bind {addr}"))?;
-        let axon = template::miner(AxonBuilder::new(key), allow).build();
+        let config = AxonConfig {
+            rate_limit: (args.rate_limit > 0.0).then_some(RateLimit {
+                per_second: args.rate_limit,
+                burst: 2.0 * args.rate_limit,
+            }),
+            ..AxonConfig::default()
+        };
+        let axon = template::miner(AxonBuilder::new(key).config(config), allow).build();
         let handle = axon.serve(listener)?;
         println!("serving Dummy on {} as {hotkey}", handle.local_addr);
         handle.wait().await?;
