@@ -27,6 +27,7 @@
 
 use agora_primitives::AccountId;
 
+use crate::governance::rate_limits::TRANSACTION_KEY_LAST_BLOCK;
 use crate::state::{Map, Overlay};
 use crate::storage::{MAX_CHILDKEY_TAKE, MIN_CHILDKEY_TAKE, MIN_CHILDKEY_TAKE_PER_SUBNET, NetUid};
 
@@ -109,11 +110,17 @@ pub fn childkey_take(st: &Overlay<'_>, hotkey: &AccountId, netuid: NetUid) -> u1
         .max(effective_min_childkey_take(st, netuid))
 }
 
-/// Removes every childkey item of a dissolved subnet: relations, pending sets, takes (the
-/// reference's `remove_network` steps 19 and 21 for these maps).
+/// Removes every childkey item of a dissolved subnet: relations, pending sets, takes, and the
+/// subnet's `TransactionKeyLastBlock` marks (which `set_children` and `set_childkey_take`
+/// write) — the reference's `remove_network` steps 19 and 21 for these maps.
 pub fn remove_network(st: &mut Overlay<'_>, netuid: NetUid) {
     CHILD_KEYS.clear_prefix(st, &netuid);
     PARENT_KEYS.clear_prefix(st, &netuid);
     PENDING_CHILD_KEYS.clear_prefix(st, &netuid);
     CHILDKEY_TAKE.clear_prefix(st, &netuid);
+    for key in TRANSACTION_KEY_LAST_BLOCK.keys(st) {
+        if key.1 == netuid {
+            TRANSACTION_KEY_LAST_BLOCK.remove(st, &key);
+        }
+    }
 }

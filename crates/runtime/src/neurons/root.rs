@@ -89,3 +89,127 @@ pub fn root_register(ctx: &mut Ctx<'_>, coldkey: &AccountId, hotkey: &AccountId)
     ctx.deposit(SubtensorEvent::NeuronRegistered(root, uid, *hotkey));
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::call::{Call, SubtensorCall};
+    use crate::event::Event;
+    use crate::stake;
+    use crate::testing::{TestChain, account, key};
+    use crate::types::Origin;
+
+    fn call(hotkey: AccountId) -> Call {
+        Call::SubtensorModule(SubtensorCall::root_register { hotkey })
+    }
+
+    fn hk(n: u8) -> AccountId {
+        account(&format!("//RootHot{n}"))
+    }
+
+    fn bob() -> Origin {
+        Origin::Signed(account("//Bob"))
+    }
+
+    fn root_stake(c: &mut TestChain, h: AccountId, amount: u64) {
+        c.with_ctx(|ctx| {
+            stake::increase_stake(&mut ctx.st, &h, &account("//Bob"), ROOT_NETUID, amount)
+        });
+    }
+
+    #[test]
+    fn appends_makes_a_delegate_and_counts() {
+        let mut c = TestChain::dev();
+        c.submit(&key("//Bob"), call(hk(1))).expect("root_register");
+        assert!(
+            c.last_events
+                .contains(&Event::SubtensorModule(SubtensorEvent::NeuronRegistered(
+                    ROOT_NETUID,
+                    0,
+                    hk(1)
+                )))
+        );
+        c.read(|st| {
+            assert_eq!(UIDS.try_get(st, &(ROOT_NETUID, hk(1))), Some(0));
+            assert_eq!(SUBNETWORK_N.get(st, &ROOT_NETUID), 1);
+            assert_eq!(DELEGATES.try_get(st, &hk(1)), Some(ROOT_DELEGATE_TAKE));
+            assert_eq!(crate::storage::OWNER.get(st, &hk(1)), account("//Bob"));
+            assert_eq!(REGISTRATIONS_THIS_BLOCK.get(st, &ROOT_NETUID), 1);
+            assert_eq!(REGISTRATIONS_THIS_INTERVAL.get(st, &ROOT_NETUID), 1);
+        });
+        // An existing delegate keeps its take; a hotkey owned by someone else keeps its owner.
+        c.with_ctx(|ctx| {
+            DELEGATES.insert(&mut ctx.st, &hk(2), &5);
+            crate::storage::OWNER.insert(&mut ctx.st, &hk(2), &account("//Eve"));
+        });
+        c.submit(&key("//Bob"), call(hk(2))).expect("second");
+        c.read(|st| {
+            assert_eq!(DELEGATES.get(st, &hk(2)), 5);
+            assert_eq!(crate::storage::OWNER.get(st, &hk(2)), account("//Eve"));
+            assert_eq!(UIDS.try_get(st, &(ROOT_NETUID, hk(2))), Some(1));
+        });
+    }
+
+    #[test]
+    fn error_paths_change_nothing() {
+        let mut c = TestChain::dev();
+        c.dispatch(bob(), call(hk(1))).expect("first");
+        // Without a block in between the per-block counter is still 1.
+        c.assert_noop(bob(), call(hk(2)), Error::TooManyRegistrationsThisBlock);
+        c.with_ctx(|ctx| {
+            REGISTRATIONS_THIS_BLOCK.insert(&mut ctx.st, &ROOT_NETUID, &0);
+            TARGET_REGISTRATIONS_PER_INTERVAL.insert(&mut ctx.st, &ROOT_NETUID, &1);
+            REGISTRATIONS_THIS_INTERVAL.insert(&mut ctx.st, &ROOT_NETUID, &3);
+        });
+        c.assert_noop(bob(), call(hk(2)), Error::TooManyRegistrationsThisInterval);
+        c.with_ctx(|ctx| REGISTRATIONS_THIS_INTERVAL.insert(&mut ctx.st, &ROOT_NETUID, &0));
+        c.assert_noop(bob(), call(hk(1)), Error::HotKeyAlreadyRegisteredInSubNet);
+        c.assert_noop(
+            bob(),
+            call(crate::balances::subnet_account(3)),
+            Error::CannotUseSystemAccount,
+        );
+        c.with_ctx(|ctx| MAX_ALLOWED_UIDS.insert(&mut ctx.st, &ROOT_NETUID, &0));
+        c.with_ctx(|ctx| {
+            // No member can be replaced when uid 0 holds nobody: empty root, zero capacity.
+            KEYS.clear_prefix(&mut ctx.st, &ROOT_NETUID);
+        });
+        c.assert_noop(bob(), call(hk(2)), Error::HotKeyNotRegisteredInSubNet);
+        c.with_ctx(|ctx| crate::storage::NETWORKS_ADDED.remove(&mut ctx.st, &ROOT_NETUID));
+        c.assert_noop(bob(), call(hk(2)), Error::RootNetworkDoesNotExist);
+    }
+
+    #[test]
+    fn a_full_root_replaces_the_lowest_stake_only_for_a_strictly_higher_one() {
+        let mut c = TestChain::dev();
+        c.with_ctx(|ctx| MAX_ALLOWED_UIDS.insert(&mut ctx.st, &ROOT_NETUID, &3));
+        for (h, s) in [(1, 5), (2, 3), (3, 3)] {
+            root_stake(&mut c, hk(h), s);
+            c.submit(&key("//Bob"), call(hk(h))).expect("append");
+        }
+        // Lowest is 3, held by uids 1 and 2: the first (uid 1) is the candidate.
+        root_stake(&mut c, hk(4), 3);
+        // Three registrations filled root's interval allowance (3 × target 1); open it again.
+        c.with_ctx(|ctx| REGISTRATIONS_THIS_INTERVAL.insert(&mut ctx.st, &ROOT_NETUID, &0));
+        let xt = c.sign(&key("//Bob"), call(hk(4)));
+        let out = c.next_block(&[xt]);
+        assert_eq!(out.receipts[0].result, Err(Error::StakeTooLowForRoot));
+        c.read(|st| assert!(!UIDS.contains(st, &(ROOT_NETUID, hk(4)))));
+        root_stake(&mut c, hk(4), 1);
+        c.submit(&key("//Bob"), call(hk(4))).expect("replace");
+        assert!(
+            c.last_events
+                .contains(&Event::SubtensorModule(SubtensorEvent::NeuronRegistered(
+                    ROOT_NETUID,
+                    1,
+                    hk(4)
+                )))
+        );
+        c.read(|st| {
+            assert_eq!(KEYS.get(st, &(ROOT_NETUID, 1)), hk(4));
+            assert!(!UIDS.contains(st, &(ROOT_NETUID, hk(2))));
+            assert_eq!(SUBNETWORK_N.get(st, &ROOT_NETUID), 3);
+            assert_eq!(DELEGATES.get(st, &hk(4)), ROOT_DELEGATE_TAKE);
+        });
+    }
+}
