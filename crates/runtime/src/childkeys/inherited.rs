@@ -134,6 +134,17 @@ pub fn stake_weight(st: &Overlay<'_>, hotkey: &AccountId, netuid: NetUid) -> u64
 /// gets zeros. Each stake entry is read once.
 pub fn stake_weights_for_network(st: &Overlay<'_>, netuid: NetUid) -> Vec<StakeWeights> {
     let n = SUBNETWORK_N.get(st, &netuid);
+    let hotkeys: Vec<Option<AccountId>> =
+        (0..n).map(|uid| KEYS.try_get(st, &(netuid, uid))).collect();
+    stake_weights_for_hotkeys(st, netuid, &hotkeys)
+}
+
+/// [`stake_weights_for_network`] for hotkeys already read (`None` = no hotkey at that uid).
+pub fn stake_weights_for_hotkeys(
+    st: &Overlay<'_>,
+    netuid: NetUid,
+    hotkeys: &[Option<AccountId>],
+) -> Vec<StakeWeights> {
     let w = I64F64::saturating_from_num(tao_weight(st));
     let mut cache: BTreeMap<(AccountId, NetUid), u64> = BTreeMap::new();
     let mut stake = |h: &AccountId, sub: NetUid| -> u64 {
@@ -141,20 +152,21 @@ pub fn stake_weights_for_network(st: &Overlay<'_>, netuid: NetUid) -> Vec<StakeW
             .entry((*h, sub))
             .or_insert_with(|| own_stake(st, h, sub))
     };
-    (0..n)
-        .map(|uid| {
-            let Some(hotkey) = KEYS.try_get(st, &(netuid, uid)) else {
+    hotkeys
+        .iter()
+        .map(|hotkey| {
+            let Some(hotkey) = hotkey else {
                 return combine(0, 0, w);
             };
-            let kids = children(st, &hotkey, netuid);
-            let folks = parents(st, &hotkey, netuid);
-            let own_alpha = stake(&hotkey, netuid);
+            let kids = children(st, hotkey, netuid);
+            let folks = parents(st, hotkey, netuid);
+            let own_alpha = stake(hotkey, netuid);
             let alpha = if netuid == ROOT_NETUID {
                 own_alpha
             } else {
                 inherit(own_alpha, &kids, &folks, |p| stake(p, netuid))
             };
-            let own_tao = stake(&hotkey, ROOT_NETUID);
+            let own_tao = stake(hotkey, ROOT_NETUID);
             let tao = inherit(own_tao, &kids, &folks, |p| stake(p, ROOT_NETUID));
             combine(alpha, tao, w)
         })
