@@ -36,6 +36,8 @@ mod names;
 mod neuron;
 mod stake;
 mod subnet;
+#[cfg(test)]
+mod tests;
 pub mod wire;
 
 use agora_primitives::AccountId;
