@@ -342,6 +342,7 @@ fn remove_network(ctx: &mut Ctx<'_>, netuid: NetUid) {
         ctx.deposit(SubtensorEvent::SubnetIdentityRemoved(netuid));
     }
     remove_netuid_items(&mut ctx.st, netuid);
+    crate::childkeys::remove_network(&mut ctx.st, netuid);
 }
 
 #[cfg(test)]
