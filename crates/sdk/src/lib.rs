@@ -19,6 +19,7 @@
 
 pub mod axon;
 pub mod btauth;
+pub mod chain;
 pub mod dendrite;
 pub mod protocol;
 pub mod synapse;
