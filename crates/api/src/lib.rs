@@ -21,4 +21,6 @@ pub mod runtime_api;
 pub mod types;
 
 pub use runtime_api::{ApiError, ApiMethod};
-pub use types::{BlockEvents, ChainInfo, EventInfo, HeadInfo, Phase, TxStatus};
+pub use types::{
+    BlockInfo, BlockRef, ChainHead, ChainInfo, EventInfo, HeadInfo, Phase, ReceiptInfo, TxStatus,
+};

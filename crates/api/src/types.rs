@@ -96,13 +96,59 @@ fn split_event_debug(debug: &str) -> (String, String, String) {
     )
 }
 
-/// A committed block's events, in order.
+/// The committed head and the best executed block (`chain_getHead`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct BlockEvents {
-    /// The block.
-    pub block: HeadInfo,
-    /// Its events: `on_initialize` first, then each extrinsic's.
+pub struct ChainHead {
+    /// The committed (final) head.
+    pub finalized: HeadInfo,
+    /// The highest executed block (equal to the head when nothing is pending).
+    pub best: BlockRef,
+}
+
+/// A block's number and hash.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BlockRef {
+    /// Height.
+    pub number: u64,
+    /// Hash.
+    pub hash: String,
+}
+
+/// One extrinsic's outcome in a block.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceiptInfo {
+    /// The extrinsic's hash.
+    pub hash: String,
+    /// Index in the block body.
+    pub index: u32,
+    /// Signer (SS58).
+    pub signer: String,
+    /// Nonce used.
+    pub nonce: u32,
+    /// Fee charged (rao).
+    pub fee: u64,
+    /// Whether the call succeeded (fee and nonce are spent either way).
+    pub success: bool,
+    /// The runtime error's name if it failed.
+    pub error: Option<String>,
+    /// The events it emitted (fee included).
+    pub events: Vec<EventInfo>,
+}
+
+/// A committed block (`chain_getBlock`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BlockInfo {
+    /// Its header.
+    pub header: HeadInfo,
+    /// Encoded extrinsics, hex.
+    pub extrinsics: Vec<String>,
+    /// One receipt per extrinsic.
+    pub receipts: Vec<ReceiptInfo>,
+    /// Every event: `on_initialize` first, then each extrinsic's.
     pub events: Vec<EventInfo>,
 }
 
@@ -158,28 +204,26 @@ impl TxStatus {
     }
 }
 
-/// What a client needs to know about the chain before signing (`system_chainInfo`).
+/// Static facts about the chain (`system_info`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChainInfo {
     /// The genesis file's chain id (`agora-dev`, `agora-local`, …).
     pub chain_id: String,
-    /// The genesis hash bound into signatures, hex.
+    /// The runtime genesis hash bound into signatures, hex.
     pub genesis_hash: String,
-    /// Runtime spec version bound into signatures.
-    pub spec_version: u32,
-    /// Transaction format version bound into signatures.
-    pub tx_version: u32,
+    /// Hash of block 0, hex.
+    pub genesis_block_hash: String,
     /// SS58 address prefix (42).
     pub ss58_format: u16,
-    /// Token symbol (`TAO`).
-    pub token_symbol: String,
-    /// Token decimals (9: 1 TAO = 10⁹ rao).
-    pub token_decimals: u8,
     /// Target block time in milliseconds.
     pub block_time_ms: u64,
-    /// The node software and version, e.g. `agora-node 0.1.0`.
-    pub node: String,
+    /// Number of validators.
+    pub validators: usize,
+    /// Node software version.
+    pub version: String,
+    /// True for a development chain.
+    pub dev: bool,
 }
 
 impl ChainInfo {

@@ -113,6 +113,7 @@ async fn a_failing_call_reports_the_chain_error_and_changes_only_fee_and_nonce()
     assert!(!out.succeeded());
     let fee: u64 = local.read(|st| 10 * TAO - BALANCES.get(st, &dave.public()));
     assert!(fee > 0 && fee < TAO / 1000, "fee {fee}");
+    assert_eq!(out.fee, fee);
     local.read(|st| assert_eq!(NONCES.get(st, &dave.public()), 1));
 }
 
@@ -188,19 +189,19 @@ async fn pooled_transactions_get_consecutive_nonces() {
         assert_eq!(out.nonce, i);
         assert!(out.block.is_none());
     }
-    assert_eq!(chain.client().next_nonce(&alice.public()).await.unwrap(), 3);
+    // On chain nothing is used yet; the client tracked the pooled ones.
+    assert_eq!(chain.client().next_nonce(&alice.public()).await.unwrap(), 0);
     local.seal();
     local.read(|st| {
         assert_eq!(NONCES.get(st, &alice.public()), 3);
         assert_eq!(BALANCES.get(st, &dave), 13 * TAO);
     });
-    let events = chain.client().block_events(1).await.unwrap().unwrap();
-    let transfers = events
-        .events
-        .iter()
-        .filter(|e| e.name == "Transfer")
-        .count();
+    let block = chain.client().block(1).await.unwrap().unwrap();
+    let transfers = block.events.iter().filter(|e| e.name == "Transfer").count();
     assert_eq!(transfers, 3);
+    assert_eq!(block.receipts.len(), 3);
+    assert_eq!(block.extrinsics.len(), 3);
+    assert!(block.receipts.iter().all(|r| r.success && r.fee > 0));
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ use std::time::Duration;
 use agora_api::runtime_api::{
     self as api, AccountInfo, ApiMethod, MetagraphSnapshotOf, WeightCommits,
 };
-use agora_api::{ChainInfo, EventInfo, HeadInfo, Phase, TxStatus};
+use agora_api::{ChainInfo, EventInfo, HeadInfo, TxStatus};
 use agora_primitives::{AccountId, Keypair, hex};
 use agora_runtime::Call;
 use agora_runtime::extrinsic::Extrinsic;
@@ -58,6 +58,8 @@ pub struct TxOutcome {
     pub block: Option<(u64, String, u32)>,
     /// The call's result (`Ok` also when not waited for).
     pub result: Result<(), CallFailure>,
+    /// The fee charged (rao; with [`Wait::Finalized`], else 0).
+    pub fee: u64,
     /// The extrinsic's events (with [`Wait::Finalized`]).
     pub events: Vec<EventInfo>,
 }
@@ -314,6 +316,7 @@ impl<C: ChainClient> Chain<C> {
                             nonce,
                             block: None,
                             result: Ok(()),
+                            fee: 0,
                             events: Vec::new(),
                         });
                     };
@@ -363,6 +366,7 @@ impl<C: ChainClient> Chain<C> {
                             nonce,
                             block: Some((number, block, index)),
                             result: Ok(()),
+                            fee: 0,
                             events: Vec::new(),
                         });
                     }
@@ -395,38 +399,35 @@ impl<C: ChainClient> Chain<C> {
                     });
                 }
             };
-            let events = if wait == Wait::Finalized {
-                self.extrinsic_events(number, index).await?
+            let (fee, events) = if wait == Wait::Finalized {
+                self.receipt(number, index).await?
             } else {
-                Vec::new()
+                (0, Vec::new())
             };
             return Ok(TxOutcome {
                 hash,
                 nonce,
                 block: Some((number, block, index)),
                 result,
+                fee,
                 events,
             });
         }
     }
 
-    /// The events of extrinsic `index` of block `number` (retrying briefly while the node
-    /// stores the block's events).
-    async fn extrinsic_events(
-        &self,
-        number: u64,
-        index: u32,
-    ) -> Result<Vec<EventInfo>, ChainError> {
+    /// The fee and events of extrinsic `index` of block `number` (retrying briefly while the
+    /// node stores the block).
+    async fn receipt(&self, number: u64, index: u32) -> Result<(u64, Vec<EventInfo>), ChainError> {
         for attempt in 0..20u32 {
-            if let Some(b) = self.client.block_events(number).await? {
+            if let Some(b) = self.client.block(number).await? {
                 return Ok(b
-                    .events
+                    .receipts
                     .into_iter()
-                    .filter(|e| e.phase == Phase::Extrinsic(index))
-                    .collect());
+                    .find(|r| r.index == index)
+                    .map_or((0, Vec::new()), |r| (r.fee, r.events)));
             }
             tokio::time::sleep(Duration::from_millis(10 * u64::from(attempt + 1))).await;
         }
-        Ok(Vec::new())
+        Ok((0, Vec::new()))
     }
 }

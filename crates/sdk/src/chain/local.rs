@@ -14,11 +14,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use agora_api::methods::codes;
 use agora_api::runtime_api;
-use agora_api::{BlockEvents, ChainInfo, EventInfo, HeadInfo, Phase, TxStatus};
+use agora_api::{BlockInfo, ChainInfo, EventInfo, HeadInfo, Phase, ReceiptInfo, TxStatus};
 use agora_primitives::hashing::blake2_256;
 use agora_primitives::{AccountId, hex};
 use agora_runtime::BlockBuilder;
-use agora_runtime::extrinsic::{Extrinsic, SPEC_VERSION, TX_VERSION, TxError};
+use agora_runtime::extrinsic::{Extrinsic, TxError};
 use agora_runtime::genesis::{self, GenesisConfig};
 use agora_runtime::state::{MemBackend, Overlay};
 use agora_runtime::storage::NONCES;
@@ -56,14 +56,12 @@ struct Shared {
 struct Pooled {
     hash: [u8; 32],
     bytes: Vec<u8>,
-    signer: AccountId,
 }
 
 struct Local {
     backend: MemBackend,
     head: HeadInfo,
-    headers: BTreeMap<u64, HeadInfo>,
-    events: BTreeMap<u64, BlockEvents>,
+    blocks: BTreeMap<u64, BlockInfo>,
     pool: Vec<Pooled>,
     watchers: BTreeMap<[u8; 32], mpsc::Sender<Result<TxStatus, ChainError>>>,
     author: Option<AccountId>,
@@ -119,21 +117,20 @@ impl LocalChain {
         let info = ChainInfo {
             chain_id: genesis.chain_id.clone(),
             genesis_hash: hex::encode(&genesis_hash),
-            spec_version: SPEC_VERSION,
-            tx_version: TX_VERSION,
+            genesis_block_hash: head.hash.clone(),
             ss58_format: agora_primitives::account::SS58_PREFIX,
-            token_symbol: "TAO".into(),
-            token_decimals: 9,
             block_time_ms,
-            node: format!("agora-sdk LocalChain {}", env!("CARGO_PKG_VERSION")),
+            validators: 0,
+            version: format!("agora-sdk LocalChain {}", env!("CARGO_PKG_VERSION")),
+            dev: true,
         };
-        let mut headers = BTreeMap::new();
-        headers.insert(0, head.clone());
-        let mut events = BTreeMap::new();
-        events.insert(
+        let mut blocks = BTreeMap::new();
+        blocks.insert(
             0,
-            BlockEvents {
-                block: head.clone(),
+            BlockInfo {
+                header: head.clone(),
+                extrinsics: Vec::new(),
+                receipts: Vec::new(),
                 events: Vec::new(),
             },
         );
@@ -146,8 +143,7 @@ impl LocalChain {
                 local: Mutex::new(Local {
                     backend,
                     head,
-                    headers,
-                    events,
+                    blocks,
                     pool: Vec::new(),
                     watchers: BTreeMap::new(),
                     author: None,
@@ -252,7 +248,6 @@ impl LocalChain {
         local.pool.push(Pooled {
             hash,
             bytes,
-            signer: xt.signer,
         });
         if self.shared.sealing == Sealing::Instant {
             let head = seal_block(&mut local, &self.shared.info);
@@ -311,26 +306,38 @@ fn seal_block(local: &mut Local, info: &ChainInfo) -> HeadInfo {
         .iter()
         .map(|e| EventInfo::of(e, Phase::Initialization))
         .collect();
+    let mut receipts = Vec::with_capacity(out.receipts.len());
     for (i, r) in out.receipts.iter().enumerate() {
-        let idx = u32::try_from(i).unwrap_or(u32::MAX);
-        events.extend(
-            r.events
-                .iter()
-                .map(|e| EventInfo::of(e, Phase::Extrinsic(idx))),
-        );
+        let index = u32::try_from(i).unwrap_or(u32::MAX);
+        let mine: Vec<EventInfo> = r
+            .events
+            .iter()
+            .map(|e| EventInfo::of(e, Phase::Extrinsic(index)))
+            .collect();
+        events.extend(mine.iter().cloned());
+        receipts.push(ReceiptInfo {
+            hash: hex::encode(&r.hash),
+            index,
+            signer: r.signer.to_string(),
+            nonce: r.nonce,
+            fee: r.fee,
+            success: r.result.is_ok(),
+            error: r.result.err().map(|e| e.name().to_string()),
+            events: mine,
+        });
     }
-    local.events.insert(
+    local.blocks.insert(
         number,
-        BlockEvents {
-            block: head.clone(),
+        BlockInfo {
+            header: head.clone(),
+            extrinsics: included.iter().map(|p| hex::encode(&p.bytes)).collect(),
+            receipts,
             events,
         },
     );
-    local.headers.insert(number, head.clone());
     if number > RETAINED_BLOCKS {
         let cutoff = number - RETAINED_BLOCKS;
-        local.events.retain(|n, _| *n > cutoff);
-        local.headers.retain(|n, _| *n > cutoff);
+        local.blocks.retain(|n, _| *n > cutoff);
     }
     local.head = head.clone();
     for (i, (p, r)) in included.iter().zip(&out.receipts).enumerate() {
@@ -377,18 +384,16 @@ impl ChainClient for LocalChain {
     }
 
     async fn header(&self, number: u64) -> Result<Option<HeadInfo>, ChainError> {
-        Ok(self.lock().headers.get(&number).cloned())
+        Ok(self.lock().blocks.get(&number).map(|b| b.header.clone()))
     }
 
-    async fn block_events(&self, number: u64) -> Result<Option<BlockEvents>, ChainError> {
-        Ok(self.lock().events.get(&number).cloned())
+    async fn block(&self, number: u64) -> Result<Option<BlockInfo>, ChainError> {
+        Ok(self.lock().blocks.get(&number).cloned())
     }
 
     async fn next_nonce(&self, who: &AccountId) -> Result<u32, ChainError> {
         let local = self.lock();
-        let on_chain = NONCES.get(&Overlay::new(&local.backend), who);
-        let pooled = local.pool.iter().filter(|p| p.signer == *who).count();
-        Ok(on_chain.saturating_add(u32::try_from(pooled).unwrap_or(u32::MAX)))
+        Ok(NONCES.get(&Overlay::new(&local.backend), who))
     }
 
     async fn state_call(

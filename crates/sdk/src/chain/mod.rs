@@ -25,7 +25,7 @@ pub mod units;
 
 use std::future::Future;
 
-use agora_api::{BlockEvents, ChainInfo, HeadInfo, TxStatus};
+use agora_api::{BlockInfo, ChainInfo, HeadInfo, TxStatus};
 use agora_primitives::AccountId;
 use tokio::sync::mpsc;
 
@@ -98,7 +98,7 @@ impl<T> Watch<T> {
 /// The node's RPC as async methods (docs/rpc.md). Implementations must be cheap to share
 /// (`Arc` inside) and safe to call concurrently.
 pub trait ChainClient: Send + Sync + 'static {
-    /// `system_chainInfo`.
+    /// `system_info`.
     fn chain_info(&self) -> impl Future<Output = Result<ChainInfo, ChainError>> + Send;
     /// `chain_getHead`: the committed head.
     fn head(&self) -> impl Future<Output = Result<HeadInfo, ChainError>> + Send;
@@ -107,12 +107,10 @@ pub trait ChainClient: Send + Sync + 'static {
         &self,
         number: u64,
     ) -> impl Future<Output = Result<Option<HeadInfo>, ChainError>> + Send;
-    /// `chain_getBlockEvents(number)`.
-    fn block_events(
-        &self,
-        number: u64,
-    ) -> impl Future<Output = Result<Option<BlockEvents>, ChainError>> + Send;
-    /// `system_accountNextIndex`: the next nonce, counting pooled transactions.
+    /// `chain_getBlock(number)`: header, extrinsics, receipts and events.
+    fn block(&self, number: u64)
+    -> impl Future<Output = Result<Option<BlockInfo>, ChainError>> + Send;
+    /// `state_getNonce`: the account's next nonce on chain.
     fn next_nonce(&self, who: &AccountId) -> impl Future<Output = Result<u32, ChainError>> + Send;
     /// `state_call`: a runtime-API call with SCALE arguments; returns the SCALE result.
     fn state_call(

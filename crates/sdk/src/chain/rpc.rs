@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use agora_api::methods::{self, MAX_RESPONSE_BYTES, codes};
 use agora_api::types::decode_hex;
-use agora_api::{BlockEvents, ChainInfo, HeadInfo, TxStatus};
+use agora_api::{BlockInfo, ChainHead, ChainInfo, HeadInfo, TxStatus};
 use agora_primitives::{AccountId, hex};
 use jsonrpsee_core::client::{ClientT, Error as RpcError, Subscription, SubscriptionClientT};
 use jsonrpsee_http_client::{HttpClient, HttpClientBuilder};
@@ -169,9 +169,7 @@ impl RpcClient {
                             .to_string()
                     });
                 match obj.code() {
-                    codes::INVALID_TRANSACTION | codes::POOL_REJECTED => {
-                        ChainError::Rejected { reason, message }
-                    }
+                    codes::REJECTED => ChainError::Rejected { reason, message },
                     code => ChainError::Rpc { code, message },
                 }
             }
@@ -280,11 +278,12 @@ fn parse_hash(s: &str) -> Result<[u8; 32], ChainError> {
 
 impl ChainClient for RpcClient {
     async fn chain_info(&self) -> Result<ChainInfo, ChainError> {
-        self.request(methods::SYSTEM_CHAIN_INFO, vec![]).await
+        self.request(methods::SYSTEM_INFO, vec![]).await
     }
 
     async fn head(&self) -> Result<HeadInfo, ChainError> {
-        self.request(methods::CHAIN_GET_HEAD, vec![]).await
+        let h: ChainHead = self.request(methods::CHAIN_GET_HEAD, vec![]).await?;
+        Ok(h.finalized)
     }
 
     async fn header(&self, number: u64) -> Result<Option<HeadInfo>, ChainError> {
@@ -292,17 +291,14 @@ impl ChainClient for RpcClient {
             .await
     }
 
-    async fn block_events(&self, number: u64) -> Result<Option<BlockEvents>, ChainError> {
-        self.request(methods::CHAIN_GET_BLOCK_EVENTS, vec![number.into()])
+    async fn block(&self, number: u64) -> Result<Option<BlockInfo>, ChainError> {
+        self.request(methods::CHAIN_GET_BLOCK, vec![number.into()])
             .await
     }
 
     async fn next_nonce(&self, who: &AccountId) -> Result<u32, ChainError> {
-        self.request(
-            methods::SYSTEM_ACCOUNT_NEXT_INDEX,
-            vec![who.to_string().into()],
-        )
-        .await
+        self.request(methods::STATE_GET_NONCE, vec![who.to_string().into()])
+            .await
     }
 
     async fn state_call(
