@@ -81,7 +81,10 @@ where
     ) -> Option<Digested<Block>> {
         let parent = ancestry.peek()?.inner().raw().clone();
         let mut ancestors = self.unknown_ancestors(ancestry).await;
-        if ancestors.last().is_some_and(|b| b.id.hash == parent.id.hash) {
+        if ancestors
+            .last()
+            .is_some_and(|b| b.id.hash == parent.id.hash)
+        {
             ancestors.pop();
         }
         // Block time: propose no earlier than the parent's timestamp plus the block time.

@@ -11,16 +11,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use commonware_broadcast::buffered;
-use commonware_consensus::marshal::{self, core::Actor, resolver::p2p as marshal_resolver};
 use commonware_consensus::marshal::standard::{Inline, Standard};
+use commonware_consensus::marshal::{self, core::Actor, resolver::p2p as marshal_resolver};
 use commonware_consensus::simplex::{
     self,
     config::{ForwardPolicy, SkipBudget, SkipPolicy},
     elector::RoundRobin,
 };
 use commonware_consensus::types::{Epoch, FixedEpocher, ViewDelta};
-use commonware_cryptography::{Sha256, certificate::ConstantProvider, ed25519};
 use commonware_cryptography::certificate::Verifier as _;
+use commonware_cryptography::{Sha256, certificate::ConstantProvider, ed25519};
 use commonware_p2p::{Blocker, Provider, Receiver, Sender};
 use commonware_parallel::Sequential;
 use commonware_runtime::{Clock, Handle, Metrics, Spawner, Storage, buffer::paged::CacheRef};
@@ -161,7 +161,12 @@ where
 
     let finalizations = immutable::Archive::init(
         context.child("finalizations"),
-        archive_config(&prefix, "finalizations", &page_cache, Scheme::certificate_codec_config_unbounded()),
+        archive_config(
+            &prefix,
+            "finalizations",
+            &page_cache,
+            Scheme::certificate_codec_config_unbounded(),
+        ),
     )
     .await
     .map_err(|e| format!("finalizations archive: {e}"))?;

@@ -20,8 +20,13 @@ mod application;
 mod block;
 mod chain;
 pub mod engine;
+mod keys;
+pub mod node;
+pub mod simulation;
 
 pub use application::Scheme;
 pub use block::{Block, BlockCodec, Digest};
 pub use chain::{BlockId, Chain, Hash, RawBlock, Round};
 pub use engine::{Channels, EngineConfig, NAMESPACE, start_validator};
+pub use keys::ValidatorKey;
+pub use node::{EngineMetrics, NodeConfig, Services, run};
