@@ -13,6 +13,7 @@ use commonware_utils::Probability;
 
 use crate::block;
 use crate::chain::Chain;
+use crate::keys::ValidatorKey;
 use crate::engine::{Channels, EngineConfig, channel, participants, start_validator};
 
 /// A simulated network's shape.
@@ -43,9 +44,9 @@ pub struct Outcome {
     pub elapsed: Duration,
 }
 
-/// The consensus key of simulated validator `i`.
-pub fn validator_key(i: usize) -> ed25519::PrivateKey {
-    ed25519::PrivateKey::from_seed(u64::try_from(i).unwrap_or(u64::MAX))
+/// The consensus key of simulated validator `i`: the dev key of seed `i`.
+pub fn validator_key(i: usize) -> ValidatorKey {
+    ValidatorKey::dev(u64::try_from(i).unwrap_or(u64::MAX))
 }
 
 /// Runs one validator per entry of `chains` (validator `i` uses [`validator_key`]`(i)`) until
@@ -64,7 +65,9 @@ pub fn simulate(
     );
     let cfg = cfg.clone();
     runner.start(|context| async move {
-        let keys: Vec<ed25519::PrivateKey> = (0..chains.len()).map(validator_key).collect();
+        let keys: Vec<ed25519::PrivateKey> = (0..chains.len())
+            .map(|i| validator_key(i).inner().clone())
+            .collect();
         let publics: Vec<ed25519::PublicKey> = keys.iter().map(|k| k.public_key()).collect();
         let validators = participants(&publics).ok_or("duplicate validator keys")?;
         let n = NonZeroUsize::new(publics.len()).ok_or("no validators")?;
