@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::event::{Event, FeeEvent};
 use crate::extrinsic::{Extrinsic, TxError};
 use crate::fees;
-use crate::state::{Backend, ChangeSet, Overlay};
+use crate::state::{Backend, ChangeSet, Overlay, TreeChanges};
 use crate::storage::{BLOCK_NUMBER, GENESIS_HASH, NONCES};
 use crate::types::Origin;
 
@@ -44,6 +44,8 @@ pub struct BlockOutput {
     pub changes: ChangeSet,
     /// The state root after the block.
     pub state_root: [u8; 32],
+    /// The Merkle tree's node writes for `changes` (a store applies them with the changes).
+    pub tree: TreeChanges,
     /// Events of `on_initialize` (epochs and the like).
     pub initialize_events: Vec<Event>,
     /// One receipt per extrinsic, in order.
@@ -134,11 +136,12 @@ impl<'a> BlockBuilder<'a> {
 
     /// Ends the block.
     pub fn finish(self) -> BlockOutput {
-        let state_root = self.ctx.st.root();
         let (st, _) = self.ctx.finish();
+        let (changes, tree) = st.into_commit();
         BlockOutput {
-            changes: st.into_changes(),
-            state_root,
+            changes,
+            state_root: tree.root,
+            tree: tree.nodes,
             initialize_events: self.initialize_events,
             receipts: self.receipts,
         }

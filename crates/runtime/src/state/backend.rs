@@ -2,10 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use super::root::state_root;
+use super::merkle::{self, MemTree, Node, NodeKey, NodeSource, TreeChanges};
 
-/// An ordered map of byte keys to byte values: the committed state a block is applied on.
-pub trait Backend {
+/// An ordered map of byte keys to byte values, with the nodes of its Merkle tree
+/// ([`NodeSource`], see [`merkle`]): the committed state a block is applied on.
+pub trait Backend: NodeSource {
     /// The value stored under `key`, if any.
     fn get(&self, key: &[u8]) -> Option<Vec<u8>>;
 
@@ -36,6 +37,7 @@ impl ChangeSet {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MemBackend {
     entries: BTreeMap<Vec<u8>, Vec<u8>>,
+    tree: MemTree,
 }
 
 impl MemBackend {
@@ -44,8 +46,18 @@ impl MemBackend {
         Self::default()
     }
 
-    /// Applies a change set: inserts and overwrites values, deletes `None` entries.
+    /// Applies a change set: inserts and overwrites values, deletes `None` entries, and
+    /// updates the Merkle tree.
     pub fn apply(&mut self, changes: ChangeSet) {
+        let tree = merkle::update(&self.tree, &changes).nodes;
+        self.apply_with_tree(changes, tree);
+    }
+
+    /// Applies a change set whose tree update is already known (from
+    /// [`BlockOutput`](crate::chain::BlockOutput)); `tree` must be
+    /// `merkle::update(self, &changes).nodes`.
+    pub fn apply_with_tree(&mut self, changes: ChangeSet, tree: TreeChanges) {
+        self.tree.apply(tree);
         for (key, value) in changes.0 {
             match value {
                 Some(v) => {
@@ -58,13 +70,14 @@ impl MemBackend {
         }
     }
 
-    /// The state root: a digest of every entry (see [`state_root`]).
+    /// The state root (see [`merkle`]).
     pub fn root(&self) -> [u8; 32] {
-        state_root(
-            self.entries
-                .iter()
-                .map(|(k, v)| (k.as_slice(), v.as_slice())),
-        )
+        merkle::root(&self.tree)
+    }
+
+    /// The Merkle tree's stored nodes.
+    pub fn tree(&self) -> &MemTree {
+        &self.tree
     }
 
     /// Number of entries.
@@ -86,9 +99,17 @@ impl MemBackend {
 
     /// Builds a state from entries (e.g. loaded from disk).
     pub fn from_entries(entries: impl IntoIterator<Item = (Vec<u8>, Vec<u8>)>) -> Self {
-        Self {
-            entries: entries.into_iter().collect(),
-        }
+        let mut state = Self::new();
+        state.apply(ChangeSet(
+            entries.into_iter().map(|(k, v)| (k, Some(v))).collect(),
+        ));
+        state
+    }
+}
+
+impl NodeSource for MemBackend {
+    fn node(&self, pos: &NodeKey) -> Option<Node> {
+        self.tree.node(pos)
     }
 }
 
