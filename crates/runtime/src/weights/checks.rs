@@ -9,7 +9,7 @@ use agora_primitives::AccountId;
 
 use crate::ctx::ensure;
 use crate::error::{DispatchResult, Error};
-use crate::stake;
+use crate::staking;
 use crate::state::Overlay;
 use crate::storage::{
     COMMIT_REVEAL_WEIGHTS_ENABLED, KEYS, LAST_UPDATE, MECHANISM_COUNT_CURRENT, MIN_ALLOWED_WEIGHTS,
@@ -80,7 +80,7 @@ pub fn check_weights_min_stake(st: &Overlay<'_>, hotkey: &AccountId, netuid: Net
     {
         return true;
     }
-    stake::stake_weight(st, hotkey, netuid) >= STAKE_THRESHOLD.get(st)
+    staking::info::stake_weight(st, hotkey, netuid) >= STAKE_THRESHOLD.get(st)
 }
 
 /// Version key is current: the subnet's key is 0, or the caller's is at least it
