@@ -28,6 +28,8 @@ fn populated() -> TestChain {
         owner_hotkey: "//AliceHot".into(),
         started: true,
         params: BTreeMap::new(),
+        pool_tao: None,
+        pool_alpha: None,
         neurons: (1..256u32)
             .map(|i| GenesisNeuron {
                 hotkey: format!("//BenchHot{i}"),

@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::event::{Event, SubtensorEvent};
 use crate::genesis::GenesisSubnet;
 use crate::governance::rate_limits::TRANSACTION_KEY_LAST_BLOCK;
-use crate::stake;
+use crate::staking as stake;
 use crate::storage::*;
 use crate::testing::{TestChain, account, dev_genesis, key};
 use crate::types::Origin;
@@ -28,6 +28,8 @@ fn chain(started: bool) -> TestChain {
         owner_hotkey: "//AliceHot".into(),
         started,
         params: BTreeMap::new(),
+        pool_tao: None,
+        pool_alpha: None,
         neurons: vec![],
     });
     TestChain::new(&cfg)
@@ -67,8 +69,20 @@ fn own_and_stake(
 ) {
     chain.with_ctx(|ctx| {
         create_account_if_non_existent(&mut ctx.st, coldkey, hotkey);
-        stake::increase_stake(&mut ctx.st, hotkey, coldkey, NET, alpha);
-        stake::increase_stake(&mut ctx.st, hotkey, coldkey, ROOT_NETUID, root);
+        stake::increase_stake_for_hotkey_and_coldkey_on_subnet(
+            &mut ctx.st,
+            hotkey,
+            coldkey,
+            NET,
+            alpha,
+        );
+        stake::increase_stake_for_hotkey_and_coldkey_on_subnet(
+            &mut ctx.st,
+            hotkey,
+            coldkey,
+            ROOT_NETUID,
+            root,
+        );
     });
 }
 

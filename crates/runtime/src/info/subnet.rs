@@ -15,8 +15,6 @@ use crate::state::{Map, Overlay};
 use crate::storage::*;
 use crate::types::SubnetIdentity;
 
-/// Pool volume in TAO (`SubnetVolume`; written by the swaps).
-pub(crate) const SUBNET_VOLUME: Map<NetUid, u128> = Map::new("SubnetVolume", || 0);
 /// Alpha injected into the pool last block (`SubnetAlphaInEmission`; written by the coinbase).
 pub(crate) const SUBNET_ALPHA_IN_EMISSION: Map<NetUid, u64> =
     Map::new("SubnetAlphaInEmission", || 0);
