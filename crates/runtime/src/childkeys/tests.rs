@@ -661,3 +661,94 @@ fn dissolution_clears_every_childkey_item_of_the_subnet() {
         );
     });
 }
+
+#[test]
+fn an_unstake_below_the_threshold_drops_the_pending_sets() {
+    let mut c = chain(true);
+    let bob_hot = hk(1);
+    c.with_ctx(|ctx| create_account_if_non_existent(&mut ctx.st, &bob(), &bob_hot));
+    c.submit(
+        &key("//Bob"),
+        sc(SubtensorCall::add_stake {
+            hotkey: bob_hot,
+            netuid: NET,
+            amount_staked: 100 * crate::testing::TAO,
+        }),
+    )
+    .expect("add_stake");
+    let value = read(&c, |st| total_stake_for_hotkey(st, &bob_hot));
+    assert!(value > 90 * crate::testing::TAO, "{value}");
+    c.with_ctx(|ctx| STAKE_THRESHOLD.put(&mut ctx.st, &(50 * crate::testing::TAO)));
+    c.submit(&key("//Bob"), set_call(bob_hot, NET, vec![(5, hk(2))]))
+        .expect("scheduled");
+    read(&c, |st| {
+        assert!(PENDING_CHILD_KEYS.contains(st, &(NET, bob_hot)))
+    });
+    // Unstaking a little keeps the value above 50 TAO: the set stays.
+    let alpha = read(&c, |st| stake::alpha(st, &bob_hot, &bob(), NET));
+    c.submit(
+        &key("//Bob"),
+        sc(SubtensorCall::remove_stake {
+            hotkey: bob_hot,
+            netuid: NET,
+            amount_unstaked: alpha / 10,
+        }),
+    )
+    .expect("small unstake");
+    read(&c, |st| {
+        assert!(PENDING_CHILD_KEYS.contains(st, &(NET, bob_hot)))
+    });
+    // Unstaking most of it drops below the threshold: the pending set goes.
+    c.submit(
+        &key("//Bob"),
+        sc(SubtensorCall::remove_stake {
+            hotkey: bob_hot,
+            netuid: NET,
+            amount_unstaked: alpha / 10 * 8,
+        }),
+    )
+    .expect("large unstake");
+    read(&c, |st| {
+        assert!(total_stake_for_hotkey(st, &bob_hot) < 50 * crate::testing::TAO);
+        assert!(!PENDING_CHILD_KEYS.contains(st, &(NET, bob_hot)));
+    });
+}
+
+#[test]
+fn the_epoch_and_the_weights_check_read_inherited_stake() {
+    let mut c = chain(false);
+    // Parent hk(1) with 1 000 alpha, registered child hk(2) with none.
+    own_and_stake(&mut c, &bob(), &hk(1), 1_000, 0);
+    c.with_ctx(|ctx| {
+        crate::neurons::append_neuron(&mut ctx.st, NET, &hk(1), 1);
+        crate::neurons::append_neuron(&mut ctx.st, NET, &hk(2), 1);
+        STAKE_THRESHOLD.put(&mut ctx.st, &400);
+    });
+    read(&c, |st| {
+        assert!(!crate::weights::checks::check_weights_min_stake(
+            st,
+            &hk(2),
+            NET
+        ));
+    });
+    c.dispatch(signed("//Bob"), set_call(hk(1), NET, vec![(HALF, hk(2))]))
+        .expect("set");
+    read(&c, |st| {
+        // The child now weighs 1 000 · (0.5 − 2^-32) = 499.99… → 499 ≥ 400; the parent keeps
+        // 500 and passes too.
+        assert!(crate::weights::checks::check_weights_min_stake(
+            st,
+            &hk(2),
+            NET
+        ));
+        assert!(crate::weights::checks::check_weights_min_stake(
+            st,
+            &hk(1),
+            NET
+        ));
+        let uid = |h: &AccountId| usize::from(UIDS.get(st, &(NET, *h)));
+        let input = crate::block::epoch_input(st, NET, 0, 10);
+        assert_eq!(input.alpha_stake[uid(&hk(2))], 499);
+        assert_eq!(input.alpha_stake[uid(&hk(1))], 500);
+    });
+}
