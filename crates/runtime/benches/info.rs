@@ -114,6 +114,10 @@ fn bench(c: &mut Criterion) {
             black_box(serde_json::to_vec(&info::metagraph(&st, NET)).ok())
         })
     });
+    let meta = info::metagraph(&Overlay::new(&chain.state), NET).expect("subnet");
+    group.bench_function("ss58_of_256_hotkeys", |b| {
+        b.iter(|| black_box(meta.hotkeys.iter().map(|a| a.to_string()).collect::<Vec<_>>()))
+    });
     let all: Vec<u16> = (0..74).collect();
     group.bench_function("selective_metagraph_all", |b| {
         b.iter(|| {
