@@ -116,7 +116,14 @@ fn bench(c: &mut Criterion) {
     });
     let meta = info::metagraph(&Overlay::new(&chain.state), NET).expect("subnet");
     group.bench_function("ss58_of_256_hotkeys", |b| {
-        b.iter(|| black_box(meta.hotkeys.iter().map(|a| a.to_string()).collect::<Vec<_>>()))
+        b.iter(|| {
+            black_box(
+                meta.hotkeys
+                    .iter()
+                    .map(|a| a.to_string())
+                    .collect::<Vec<_>>(),
+            )
+        })
     });
     let all: Vec<u16> = (0..74).collect();
     group.bench_function("selective_metagraph_all", |b| {

@@ -752,3 +752,123 @@ fn the_epoch_and_the_weights_check_read_inherited_stake() {
         assert_eq!(input.alpha_stake[uid(&hk(1))], 500);
     });
 }
+
+// ------------------------------------------------------------------ invariants
+
+/// One random operation of the property test.
+#[derive(Clone, Debug)]
+enum Op {
+    /// `set_children(parent, [(proportion, child)])` by Bob.
+    Set(u8, Vec<(u64, u8)>),
+    /// An all-subnets hotkey swap of `old` to a fresh hotkey.
+    Swap(u8),
+    /// Apply the pending sets.
+    Apply,
+}
+
+fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+    use proptest::prelude::*;
+    let edge = (
+        prop_oneof![
+            Just(u64::MAX),
+            Just(u64::MAX / 2),
+            Just(u64::MAX / 3),
+            0..1_000u64
+        ],
+        0u8..6,
+    );
+    prop_oneof![
+        6 => (0u8..6, proptest::collection::vec(edge, 0..4)).prop_map(|(p, c)| Op::Set(p, c)),
+        1 => (0u8..6).prop_map(Op::Swap),
+        1 => Just(Op::Apply),
+    ]
+}
+
+/// `ChildKeys` and `ParentKeys` mirror each other, no hotkey is its own child or both a
+/// parent and a child of another, and every parent's proportions fit.
+fn assert_consistent(st: &crate::state::Overlay<'_>) {
+    let children_map: BTreeMap<AccountId, Vec<(u64, AccountId)>> =
+        CHILD_KEYS.iter_prefix(st, &NET).into_iter().collect();
+    let parents_map: BTreeMap<AccountId, Vec<(u64, AccountId)>> =
+        PARENT_KEYS.iter_prefix(st, &NET).into_iter().collect();
+    for (parent, kids) in &children_map {
+        let total: u128 = kids.iter().map(|(q, _)| u128::from(*q)).sum();
+        assert!(total <= u128::from(u64::MAX));
+        for (q, child) in kids {
+            assert_ne!(child, parent, "self-loop");
+            assert!(
+                parents_map
+                    .get(child)
+                    .is_some_and(|ps| ps.contains(&(*q, *parent))),
+                "child edge without its parent edge"
+            );
+            assert!(
+                !children_map
+                    .get(child)
+                    .is_some_and(|ks| ks.iter().any(|(_, k)| k == parent)),
+                "2-cycle"
+            );
+        }
+    }
+    for (child, ps) in &parents_map {
+        assert!(!ps.is_empty(), "empty parents list stored");
+        for (q, parent) in ps {
+            assert!(
+                children_map
+                    .get(parent)
+                    .is_some_and(|ks| ks.contains(&(*q, *child))),
+                "parent edge without its child edge"
+            );
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+
+    /// Random child sets, pending applications and hotkey swaps keep the relations
+    /// consistent, and a failed call changes nothing.
+    #[test]
+    fn relations_stay_consistent(ops in proptest::collection::vec(op(), 1..24)) {
+        let mut c = chain(true);
+        c.with_ctx(|ctx| PENDING_CHILDKEY_COOLDOWN.put(&mut ctx.st, &0));
+        let mut keys: Vec<AccountId> = (0..6).map(hk).collect();
+        for k in &keys {
+            own_and_stake(&mut c, &bob(), k, 1_000, 0);
+        }
+        let mut fresh = 100u8;
+        for op in ops {
+            c.set_block(c.block + 200);
+            match op {
+                Op::Set(p, kids) => {
+                    let call = set_call(
+                        keys[usize::from(p)],
+                        NET,
+                        kids.iter().map(|(q, k)| (*q, keys[usize::from(*k)])).collect(),
+                    );
+                    let before = c.root();
+                    if c.dispatch(signed("//Bob"), call).is_err() {
+                        proptest::prop_assert_eq!(before, c.root());
+                    }
+                }
+                Op::Swap(old) => {
+                    let new = hk(fresh);
+                    fresh = fresh.wrapping_add(1);
+                    let call = sc(SubtensorCall::swap_hotkey {
+                        hotkey: keys[usize::from(old)],
+                        new_hotkey: new,
+                        netuid: None,
+                    });
+                    c.set_block(c.block + 10_000);
+                    let before = c.root();
+                    match c.dispatch(signed("//Bob"), call) {
+                        Ok(()) => keys[usize::from(old)] = new,
+                        Err(_) => proptest::prop_assert_eq!(before, c.root()),
+                    }
+                }
+                Op::Apply => c.with_ctx(|ctx| apply_pending_childkeys(ctx, NET)),
+            }
+            read(&c, assert_consistent);
+        }
+    }
+}
