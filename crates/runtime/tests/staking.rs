@@ -1128,3 +1128,87 @@ fn network_registration_seeds_the_pool_at_the_median_price() {
         assert_eq!(SUBNET_LOCKED.get(st, &4), lock);
     });
 }
+
+// ------------------------------------------------------------------ fees in alpha
+
+#[test]
+fn a_signer_without_tao_pays_unstaking_fees_in_alpha() {
+    use agora_runtime::BlockBuilder;
+    use agora_runtime::testing::key;
+    let mut chain = chain();
+    let (broke, staked) = (account("//Broke"), account("//Staked"));
+    chain.with_ctx(|ctx| {
+        staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
+            &mut ctx.st,
+            &staked,
+            &broke,
+            1,
+            50 * TAO,
+        );
+        SUBNET_ALPHA_OUT.mutate(&mut ctx.st, &1, |a| *a += 50 * TAO);
+    });
+    let signer = key("//Broke");
+    let call = remove_stake("//Staked", 1, 10 * TAO);
+    let xt = chain.sign(&signer, call.clone());
+    let fee = agora_runtime::fees::fee(&call, xt.len());
+    let price = chain.read(|st| swap::current_price(st, 1));
+    let fee_alpha: u64 = (U64F64::from_num(fee) / price).to_num();
+    let author0 = free(&chain, &account("//Author"));
+    let out = chain.next_block(&[xt]);
+    assert_eq!(out.receipts[0].result, Ok(()));
+    let paid = out.receipts[0]
+        .events
+        .iter()
+        .find_map(|e| match e {
+            Event::SubtensorModule(SubtensorEvent::TransactionFeePaidWithAlpha {
+                who,
+                netuid,
+                alpha_fee,
+                tao_amount,
+            }) => Some((*who, *netuid, *alpha_fee, *tao_amount)),
+            _ => None,
+        })
+        .expect("alpha fee event");
+    assert_eq!((paid.0, paid.1, paid.2), (broke, 1, fee_alpha));
+    // The fee's alpha went out fee-free to the author; the call then sold 10 alpha.
+    assert_eq!(out.receipts[0].fee, paid.3);
+    assert!(free(&chain, &account("//Author")) > author0 + paid.3);
+    assert_eq!(
+        stake_of(&chain, "//Staked", "//Broke", 1),
+        40 * TAO - fee_alpha
+    );
+    chain.read(|st| assert_eq!(NONCES.get(st, &broke), 1));
+
+    // Calls outside the list, and calls drawing on several subnets, cannot pay in alpha.
+    // (The sale above paid Broke TAO; send it away first.)
+    chain.with_ctx(|ctx| {
+        balances::transfer_all(ctx, &broke, &account("//Ferdie"), false).unwrap();
+        staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
+            &mut ctx.st,
+            &staked,
+            &broke,
+            2,
+            50 * TAO,
+        );
+        SUBNET_ALPHA_OUT.mutate(&mut ctx.st, &2, |a| *a += 50 * TAO);
+    });
+    for call in [
+        add_stake("//Staked", 1, TAO),
+        sc(SubtensorCall::unstake_all { hotkey: staked }),
+    ] {
+        let xt = chain.sign(&signer, call);
+        let mut b = BlockBuilder::new(&chain.state, chain.block + 1, chain.author);
+        assert!(matches!(
+            b.apply(&xt),
+            Err(agora_runtime::TxError::CannotPayFee(_))
+        ));
+    }
+    // Without a block author the fee is not charged at all.
+    chain.author = None;
+    let before = stake_of(&chain, "//Staked", "//Broke", 1);
+    let xt = chain.sign(&signer, remove_stake("//Staked", 1, 5 * TAO));
+    let out = chain.next_block(&[xt]);
+    assert_eq!(out.receipts[0].result, Ok(()));
+    assert_eq!(out.receipts[0].fee, 0);
+    assert_eq!(stake_of(&chain, "//Staked", "//Broke", 1), before - 5 * TAO);
+}
