@@ -1314,3 +1314,62 @@ fn dissolution_pays_out_share_pools_by_value() {
         assert!(!SUBNET_VOLUME.contains(st, &2));
     });
 }
+
+#[test]
+fn read_helpers() {
+    use agora_runtime::staking::info;
+    let mut chain = chain();
+    assert_eq!(
+        chain.dispatch(signed("//Dave"), add_stake("//Val", 1, 10 * TAO)),
+        Ok(())
+    );
+    chain.read(|st| {
+        let (dave, val, staked) = (account("//Dave"), account("//Val"), account("//Staked"));
+        let on_val = staking::alpha(st, &val, &dave, 1);
+        // Availability: everything over the coldkey's staking hotkeys, nothing locked.
+        let a = info::stake_availability(st, &dave, 1);
+        assert_eq!(a.total, 100 * TAO + on_val);
+        assert_eq!((a.locked, a.available), (0, a.total));
+        assert_eq!(
+            info::ensure_available_to_unstake(st, &dave, 1, a.total),
+            Ok(())
+        );
+        assert_eq!(
+            info::ensure_available_to_unstake(st, &dave, 1, a.total + 1),
+            Err(Error::StakeUnavailable)
+        );
+        // The stake fee: 0 for a no-op, else the destination's (or origin's) fee rate.
+        assert_eq!(
+            info::get_stake_fee(st, Some((val, 1)), Some((val, 1)), TAO),
+            0
+        );
+        assert_eq!(
+            info::get_stake_fee(st, Some((val, 1)), None, TAO),
+            fee_of(TAO, 33)
+        );
+        assert_eq!(info::get_stake_fee(st, None, Some((val, 0)), TAO), 0);
+        // A hotkey's stake valued at spot prices; a coldkey's at what it would sell for plus
+        // the sale fee valued at the spot price.
+        let p = swap::current_price(st, 1);
+        let v: u64 = (U64F64::from_num(100 * TAO) * p).to_num();
+        assert_eq!(info::get_total_stake_for_hotkey(st, &staked), v);
+        let sale = swap::sim_swap(st, 1, swap::Direction::Sell, 100 * TAO).unwrap();
+        let fee: u64 = (U64F64::from_num(sale.fee_paid) * p).to_num();
+        let sale2 = swap::sim_swap(st, 1, swap::Direction::Sell, on_val).unwrap();
+        let fee2: u64 = (U64F64::from_num(sale2.fee_paid) * p).to_num();
+        assert_eq!(
+            info::get_total_stake_for_coldkey(st, &dave, Some(1)),
+            sale.amount_paid_out + fee + sale2.amount_paid_out + fee2
+        );
+        assert_eq!(info::get_total_stake_for_coldkey(st, &dave, Some(2)), 0);
+        // Runtime-API price and the simulated swaps agree with the engine.
+        assert_eq!(
+            swap::current_alpha_price_rao(st, 1),
+            (p * U64F64::from_num(1_000_000_000u64)).to_num::<u64>()
+        );
+        assert_eq!(
+            swap::spot_price(st, 0),
+            agora_primitives::U96F32::from_num(1)
+        );
+    });
+}
