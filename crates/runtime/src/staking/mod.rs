@@ -14,6 +14,7 @@
 //! Not implemented: stake locks and conviction (§5.9). All stake counts as unlocked, so the
 //! reference's `StakeUnavailable` checks always pass (see docs/runtime.md).
 
+pub mod alpha_fee;
 pub mod calls;
 pub mod info;
 pub mod shares;

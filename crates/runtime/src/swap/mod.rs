@@ -441,3 +441,310 @@ pub fn set_fee_rate(
     ctx.deposit(crate::event::SwapEvent::FeeRateSet { netuid, rate });
     Ok(())
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+mod tests {
+    use super::*;
+    use crate::state::MemBackend;
+    use crate::storage::{NETWORKS_ADDED, ROOT_NETUID};
+
+    const ONE: u128 = 1_000_000_000_000_000_000;
+
+    /// A context with subnet 1 dynamic at `(tao, alpha)` reserves and root stable.
+    fn with_pool(tao: u64, alpha: u64, f: impl FnOnce(&mut Ctx<'_>)) {
+        let backend = MemBackend::new();
+        let mut ctx = Ctx::new(Overlay::new(&backend), 1, None);
+        for (n, m) in [(ROOT_NETUID, 0u16), (1, DYNAMIC)] {
+            NETWORKS_ADDED.insert(&mut ctx.st, &n, &true);
+            SUBNET_MECHANISM.insert(&mut ctx.st, &n, &m);
+        }
+        SUBNET_TAO.insert(&mut ctx.st, &1, &tao);
+        SUBNET_ALPHA_IN.insert(&mut ctx.st, &1, &alpha);
+        f(&mut ctx);
+    }
+
+    fn fee33(amount: u64) -> u64 {
+        (U64F64::from_num(amount) * (U64F64::from_num(33) / U64F64::from_num(65_535))).to_num()
+    }
+
+    #[test]
+    fn buy_and_sell_at_equal_weights_follow_the_constant_product() {
+        let t = 1_000_000_000u64;
+        with_pool(100 * t, 400 * t, |ctx| {
+            assert_eq!(current_price(&ctx.st, 1), U64F64::from_num(0.25));
+            assert_eq!(current_alpha_price_rao(&ctx.st, 1), 250_000_000);
+            // Buy with 10 TAO: Δx = x · (1 − y/(y + Δy)), the ratio exact to 18 digits.
+            let r = swap_tao_for_alpha(ctx, 1, 10 * t, MAX_PRICE, false).unwrap();
+            let fee = fee33(10 * t);
+            let net = 10 * t - fee;
+            let parts = u128::from(100 * t) * ONE / u128::from(100 * t + net);
+            let e = U64F64::from_num(parts) / U64F64::from_num(ONE);
+            let out: u64 = (U64F64::from_num(400 * t) * (U64F64::from_num(1) - e)).to_num();
+            assert_eq!(
+                r,
+                SwapResult {
+                    amount_paid_in: net,
+                    amount_paid_out: out,
+                    fee_paid: fee,
+                    fee_to_block_author: fee
+                }
+            );
+            // ≈ 400 · 9.995 / 109.995 = 36.35 alpha.
+            assert_eq!(out / (t / 100), 3_634);
+            assert_eq!(SUBNET_TAO.get(&ctx.st, &1), 100 * t + net);
+            assert_eq!(SUBNET_ALPHA_IN.get(&ctx.st, &1), 400 * t - out);
+            assert_eq!(SUBNET_ALPHA_OUT.get(&ctx.st, &1), out);
+            assert_eq!(TOTAL_STAKE.get(&ctx.st), 10 * t);
+            assert_eq!(SUBNET_VOLUME.get(&ctx.st, &1), u128::from(10 * t));
+            // Sell it back: Δy = y · (1 − x/(x + Δx)); less comes back than went in.
+            let (y, x) = (
+                SUBNET_TAO.get(&ctx.st, &1),
+                SUBNET_ALPHA_IN.get(&ctx.st, &1),
+            );
+            let s = swap_alpha_for_tao(ctx, 1, out, MIN_PRICE, false).unwrap();
+            let sfee = fee33(out);
+            let snet = out - sfee;
+            let parts = u128::from(x) * ONE / u128::from(x + snet);
+            let e = U64F64::from_num(parts) / U64F64::from_num(ONE);
+            let back: u64 = (U64F64::from_num(y) * (U64F64::from_num(1) - e)).to_num();
+            assert_eq!(
+                (s.amount_paid_in, s.amount_paid_out, s.fee_paid),
+                (snet, back, sfee)
+            );
+            assert!(back < net);
+            // The alpha fee is not in the pool: it stays outstanding for the caller to handle.
+            assert_eq!(SUBNET_ALPHA_IN.get(&ctx.st, &1), x + snet);
+            assert_eq!(SUBNET_ALPHA_OUT.get(&ctx.st, &1), out - snet);
+            assert_eq!(TOTAL_STAKE.get(&ctx.st), 10 * t - back);
+        });
+    }
+
+    #[test]
+    fn sell_limit_stops_at_the_limit_price_with_the_fee_recomputed() {
+        let t = 1_000_000_000u64;
+        with_pool(1_000 * t, 1_000 * t, |ctx| {
+            // Limit 0.5 from price 1: Δx = x · ((p/p′)^w2 − 1) = x · (√2 − 1) ≈ 414.2 alpha.
+            let root2 = {
+                // ⌊√(2 · 10^36)⌋ by bisection.
+                let n = 2 * ONE * ONE;
+                let (mut lo, mut hi) = (0u128, 2 * ONE);
+                while lo < hi {
+                    let mid = (lo + hi).div_ceil(2);
+                    if mid * mid <= n {
+                        lo = mid;
+                    } else {
+                        hi = mid - 1;
+                    }
+                }
+                lo
+            };
+            let e = U64F64::from_num(root2) / U64F64::from_num(ONE);
+            let delta: u64 = (U64F64::from_num(1_000 * t) * (e - U64F64::from_num(1))).to_num();
+            let rate = U64F64::from_num(33);
+            let fee: u64 =
+                (U64F64::from_num(delta) * (rate / (U64F64::from_num(65_535) - rate))).to_num();
+            let r = simulate(&ctx.st, 1, Direction::Sell, 2_000 * t, 500_000_000, false).unwrap();
+            assert_eq!((r.amount_paid_in, r.fee_paid), (delta, fee));
+            assert_eq!(delta / t, 414);
+            // max for remove_stake_limit = input + fee.
+            assert_eq!(
+                get_max_amount_remove(&ctx.st, 1, 500_000_000),
+                Ok(delta + fee)
+            );
+            // Executing it lands on the limit (within rounding).
+            swap_alpha_for_tao(ctx, 1, 2_000 * t, 500_000_000, false).unwrap();
+            let p = current_price(&ctx.st, 1);
+            let half = U64F64::from_num(0.5);
+            assert!(
+                p >= half && p - half < U64F64::from_num(0.000_000_01),
+                "{p}"
+            );
+        });
+    }
+
+    #[test]
+    fn engine_refusals() {
+        let t = 1_000_000_000u64;
+        with_pool(10 * t, 10 * t, |ctx| {
+            // Net input above 1 000 × the input reserve.
+            let big = 10 * t * 1_000 + 100 * t;
+            assert_eq!(
+                swap_tao_for_alpha(ctx, 1, big, MAX_PRICE, true),
+                Err(Error::SwapInputTooLarge)
+            );
+            // With the fee the net input fits: fee of 10 001 TAO is ≈ 5 TAO.
+            assert!(swap_tao_for_alpha(ctx, 1, 10 * t * 1_000 + t, MAX_PRICE, false).is_ok());
+        });
+        with_pool(10 * t, 10 * t, |ctx| {
+            let before = ctx.st.root();
+            // Limits on the wrong side of the current price (1.0).
+            assert_eq!(
+                swap_tao_for_alpha(ctx, 1, t, 1_000_000_000, false),
+                Err(Error::PriceLimitExceeded)
+            );
+            assert_eq!(
+                swap_alpha_for_tao(ctx, 1, t, 1_000_000_000, false),
+                Err(Error::PriceLimitExceeded)
+            );
+            assert_eq!(ctx.st.root(), before);
+        });
+        // Output reserve below the minimum.
+        with_pool(10 * t, MINIMUM_RESERVE - 1, |ctx| {
+            assert_eq!(
+                swap_tao_for_alpha(ctx, 1, t, MAX_PRICE, false),
+                Err(Error::ReservesTooLow)
+            );
+            assert!(swap_alpha_for_tao(ctx, 1, 1_000, MIN_PRICE, false).is_ok());
+        });
+        // An input that buys nothing.
+        with_pool(1_000_000 * t, MINIMUM_RESERVE, |ctx| {
+            // (Price 10^9 TAO per alpha: only an unbounded limit lets the buy through.)
+            assert_eq!(
+                swap_tao_for_alpha(ctx, 1, 1_000, u64::MAX, false),
+                Err(Error::ReservesTooLow)
+            );
+            // A zero swap is fine and empty.
+            let r = swap_tao_for_alpha(ctx, 1, 0, u64::MAX, false).unwrap();
+            assert_eq!(r, SwapResult::default());
+        });
+    }
+
+    #[test]
+    fn non_dynamic_subnets_swap_one_to_one() {
+        with_pool(0, 0, |ctx| {
+            let r = swap_tao_for_alpha(ctx, ROOT_NETUID, 77, 0, false).unwrap();
+            assert_eq!(
+                (r.amount_paid_in, r.amount_paid_out, r.fee_paid),
+                (77, 77, 0)
+            );
+            assert_eq!(SUBNET_TAO.get(&ctx.st, &ROOT_NETUID), 77);
+            assert_eq!(SUBNET_ALPHA_OUT.get(&ctx.st, &ROOT_NETUID), 77);
+            assert_eq!(current_price(&ctx.st, ROOT_NETUID), U64F64::from_num(1));
+            assert_eq!(
+                sim_swap(&ctx.st, ROOT_NETUID, Direction::Sell, 5)
+                    .unwrap()
+                    .amount_paid_out,
+                5
+            );
+            // A subnet that does not exist simulates as zero.
+            assert_eq!(
+                sim_swap(&ctx.st, 42, Direction::Buy, 5).unwrap(),
+                SwapResult::default()
+            );
+            assert_eq!(
+                calculate_fee_amount(&ctx.st, ROOT_NETUID, 1_000_000, false),
+                0
+            );
+        });
+    }
+
+    #[test]
+    fn runtime_api_simulations_report_slippage() {
+        let t = 1_000_000_000u64;
+        with_pool(100 * t, 100 * t, |ctx| {
+            let r = sim_swap_tao_for_alpha(&ctx.st, 1, 10 * t).unwrap();
+            let engine = sim_swap(&ctx.st, 1, Direction::Buy, 10 * t).unwrap();
+            assert_eq!(r.tao_amount, engine.amount_paid_in);
+            assert_eq!(r.alpha_amount, engine.amount_paid_out);
+            assert_eq!(r.tao_fee, engine.fee_paid);
+            // At price 1 the no-slippage amount is the TAO itself.
+            assert_eq!(r.alpha_slippage, 10 * t - engine.amount_paid_out);
+            let s = sim_swap_alpha_for_tao(&ctx.st, 1, 10 * t).unwrap();
+            assert_eq!(s.alpha_fee, fee33(10 * t));
+            assert_eq!(s.tao_slippage, 10 * t - s.tao_amount);
+            assert_eq!(
+                sim_swap_tao_for_alpha(&ctx.st, 1, 100 * t * 1_002),
+                Err(Error::SwapInputTooLarge)
+            );
+        });
+    }
+
+    #[test]
+    fn an_uninitialised_pool_is_reset_to_equal_weights_by_its_first_swap() {
+        let t = 1_000_000_000u64;
+        with_pool(100 * t, 100 * t, |ctx| {
+            // Re-weighting before any swap (protocol injection) moves the stored weights...
+            assert_eq!(
+                adjust_protocol_liquidity(&mut ctx.st, 1, 10 * t, 0),
+                (10 * t, 0)
+            );
+            SUBNET_TAO.insert(&mut ctx.st, &1, &(110 * t));
+            let w = SWAP_BALANCER.get(&ctx.st, &1);
+            assert_ne!(w, balancer::HALF);
+            let price = current_price(&ctx.st, 1);
+            let one = U64F64::from_num(1);
+            let diff = if price > one {
+                price - one
+            } else {
+                one - price
+            };
+            assert!(diff < U64F64::from_num(0.000_000_001), "{price}");
+            // ...but the first swap initialises the pool at 0.5/0.5, as the reference does.
+            swap_tao_for_alpha(ctx, 1, t, MAX_PRICE, false).unwrap();
+            assert!(PAL_SWAP_INITIALIZED.get(&ctx.st, &1));
+            assert_eq!(SWAP_BALANCER.get(&ctx.st, &1), balancer::HALF);
+            // From then on injection re-weights for real.
+            assert_eq!(
+                adjust_protocol_liquidity(&mut ctx.st, 1, 0, 10 * t),
+                (0, 10 * t)
+            );
+            assert_ne!(SWAP_BALANCER.get(&ctx.st, &1), balancer::HALF);
+        });
+    }
+
+    #[test]
+    fn re_weighted_pools_swap_by_the_weighted_formula() {
+        let t = 1_000_000_000u64;
+        with_pool(100 * t, 100 * t, |ctx| {
+            PAL_SWAP_INITIALIZED.insert(&mut ctx.st, &1, &true);
+            // Inject 50 TAO, no alpha: w2' = 0.5·100·150 / (0.5·100·100 + 0.5·100·150) = 0.6.
+            assert_eq!(
+                adjust_protocol_liquidity(&mut ctx.st, 1, 50 * t, 0),
+                (50 * t, 0)
+            );
+            SUBNET_TAO.insert(&mut ctx.st, &1, &(150 * t));
+            assert_eq!(SWAP_BALANCER.get(&ctx.st, &1), 600_000_000_000_000_000);
+            // Price unchanged: (0.4/0.6) · 150/100 = 1.
+            let p = current_price(&ctx.st, 1);
+            assert!(p > U64F64::from_num(0.999_999_999) && p <= U64F64::from_num(1));
+            // Buy 15 TAO fee-free: Δx = 100 · (1 − (150/165)^(0.6/0.4)); w2/w1 = 3/2 takes
+            // the exact path: ⌊(150^3 · 10^36 / 165^3)^(1/2)⌋.
+            let r = swap_tao_for_alpha(ctx, 1, 15 * t, MAX_PRICE, true).unwrap();
+            let num = u128::from(150u64 * 150 * 150) * ONE / u128::from(165u64 * 165 * 165) * ONE;
+            let (mut lo, mut hi) = (0u128, ONE);
+            while lo < hi {
+                let mid = (lo + hi).div_ceil(2);
+                if mid * mid <= num {
+                    lo = mid;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            let e = U64F64::from_num(lo) / U64F64::from_num(ONE);
+            let expected: u64 = (U64F64::from_num(100 * t) * (U64F64::from_num(1) - e)).to_num();
+            // The test's ⌊150³·10^36/165³⌋ truncates before the root; allow that one unit.
+            assert!(
+                r.amount_paid_out.abs_diff(expected) <= 1,
+                "{} {expected}",
+                r.amount_paid_out
+            );
+            // ≈ 100 · (1 − 0.8668) = 13.32 alpha.
+            assert_eq!(r.amount_paid_out / (t / 100), 1_332);
+        });
+    }
+
+    #[test]
+    fn clearing_forgets_the_pool() {
+        with_pool(5_000_000, 5_000_000, |ctx| {
+            FEE_RATE.insert(&mut ctx.st, &1, &7);
+            swap_tao_for_alpha(ctx, 1, 1_000, MAX_PRICE, false).unwrap();
+            clear_protocol_liquidity(&mut ctx.st, 1);
+            assert_eq!(SUBNET_TAO.get(&ctx.st, &1), 0);
+            assert_eq!(SUBNET_ALPHA_IN.get(&ctx.st, &1), 0);
+            assert!(!PAL_SWAP_INITIALIZED.contains(&ctx.st, &1));
+            assert!(!FEE_RATE.contains(&ctx.st, &1));
+            assert!(!SWAP_BALANCER.contains(&ctx.st, &1));
+        });
+    }
+}
