@@ -75,14 +75,18 @@ pub fn current_block(st: &Overlay<'_>) -> u64 {
     BLOCK_NUMBER.get(st)
 }
 
-/// Every added subnet in netuid order (`get_all_subnet_netuids`).
+/// Every added subnet in the order of `get_all_subnet_netuids`: the reference iterates
+/// `NetworksAdded`, whose `Identity` key is the netuid's little-endian bytes (netuid order
+/// below 256).
 fn all_netuids(st: &Overlay<'_>) -> Vec<NetUid> {
-    NETWORKS_ADDED
+    let mut netuids: Vec<NetUid> = NETWORKS_ADDED
         .iter(st)
         .into_iter()
         .filter(|(_, added)| *added)
         .map(|(n, _)| n)
-        .collect()
+        .collect();
+    netuids.sort_by_key(|n| n.to_le_bytes());
+    netuids
 }
 
 /// True if the subnet exists (`if_subnet_exist`).

@@ -179,9 +179,16 @@ pub fn subnet_info_v2(st: &Overlay<'_>, netuid: NetUid) -> Option<SubnetInfov2> 
     })
 }
 
+/// Every added subnet in numeric order (`get_subnets_info` walks `0..=max netuid`).
+fn netuids_ascending(st: &Overlay<'_>) -> Vec<NetUid> {
+    let mut netuids = all_netuids(st);
+    netuids.sort_unstable();
+    netuids
+}
+
 /// `get_subnets_info()`: every added subnet in netuid order (all `Some`).
 pub fn subnets_info(st: &Overlay<'_>) -> Vec<Option<SubnetInfo>> {
-    all_netuids(st)
+    netuids_ascending(st)
         .into_iter()
         .map(|n| subnet_info(st, n))
         .collect()
@@ -189,7 +196,7 @@ pub fn subnets_info(st: &Overlay<'_>) -> Vec<Option<SubnetInfo>> {
 
 /// `get_subnets_info_v2()`.
 pub fn subnets_info_v2(st: &Overlay<'_>) -> Vec<Option<SubnetInfov2>> {
-    all_netuids(st)
+    netuids_ascending(st)
         .into_iter()
         .map(|n| subnet_info_v2(st, n))
         .collect()

@@ -1113,3 +1113,28 @@ fn prices_simulated_swaps_fees_and_auto_stake() {
     };
     assert_eq!(p.encode(), [3u16.encode(), 5u64.encode()].concat());
 }
+
+#[test]
+fn subnet_lists_follow_the_reference_iteration_orders() {
+    let mut c = populated();
+    c.with_ctx(|ctx| NETWORKS_ADDED.insert(&mut ctx.st, &256, &true));
+    read(&c, |st| {
+        // `get_all_subnet_netuids` iterates little-endian netuid keys: 0, 256, 1.
+        let order: Vec<u16> = all_dynamic_info(st)
+            .into_iter()
+            .map(|d| d.expect("exists").netuid)
+            .collect();
+        assert_eq!(order, vec![0, 256, 1]);
+        let prices: Vec<u16> = current_alpha_price_all(st)
+            .iter()
+            .map(|p| p.netuid)
+            .collect();
+        assert_eq!(prices, vec![0, 256, 1]);
+        // `get_subnets_info` walks 0..=max netuid.
+        let order: Vec<u16> = subnets_info(st)
+            .into_iter()
+            .map(|i| i.expect("exists").netuid)
+            .collect();
+        assert_eq!(order, vec![0, 1, 256]);
+    });
+}
