@@ -872,3 +872,56 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn calls_have_the_reference_indices_and_argument_layout() {
+    use parity_scale_codec::{Decode, Encode};
+    let cases: Vec<(Call, u8)> = vec![
+        (sc(SubtensorCall::root_register { hotkey: hk(1) }), 62),
+        (set_call(hk(1), 3, vec![(9, hk(2))]), 67),
+        (
+            sc(SubtensorCall::sudo_set_tx_childkey_take_rate_limit { tx_rate_limit: 1 }),
+            69,
+        ),
+        (
+            sc(SubtensorCall::set_childkey_take {
+                hotkey: hk(1),
+                netuid: 3,
+                take: 4,
+            }),
+            75,
+        ),
+        (
+            sc(SubtensorCall::sudo_set_min_childkey_take { take: 1 }),
+            76,
+        ),
+        (
+            sc(SubtensorCall::sudo_set_max_childkey_take { take: 1 }),
+            77,
+        ),
+        (
+            sc(SubtensorCall::set_pending_childkey_cooldown { cooldown: 1 }),
+            109,
+        ),
+        (
+            sc(SubtensorCall::set_auto_parent_delegation_enabled {
+                hotkey: hk(1),
+                enabled: true,
+            }),
+            135,
+        ),
+    ];
+    for (call, index) in cases {
+        let bytes = call.encode();
+        assert_eq!(bytes[..2], [7, index]);
+        assert_eq!(Call::decode(&mut bytes.as_slice()), Ok(call));
+    }
+    // set_children: hotkey, netuid (u16 LE), then Vec<(u64 LE, AccountId)>.
+    let bytes = set_call(hk(1), 3, vec![(9, hk(2))]).encode();
+    let mut want = vec![7, 67];
+    want.extend(hk(1).0);
+    want.extend([3, 0, 4]);
+    want.extend(9u64.to_le_bytes());
+    want.extend(hk(2).0);
+    assert_eq!(bytes, want);
+}
