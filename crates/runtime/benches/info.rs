@@ -28,6 +28,8 @@ fn populated() -> TestChain {
         owner_hotkey: "//AliceHot".into(),
         started: true,
         params: BTreeMap::new(),
+        pool_tao: None,
+        pool_alpha: None,
         neurons: (1..256u32)
             .map(|i| GenesisNeuron {
                 hotkey: format!("//BenchHot{i}"),
@@ -110,6 +112,17 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let st = Overlay::new(&chain.state);
             black_box(serde_json::to_vec(&info::metagraph(&st, NET)).ok())
+        })
+    });
+    let meta = info::metagraph(&Overlay::new(&chain.state), NET).expect("subnet");
+    group.bench_function("ss58_of_256_hotkeys", |b| {
+        b.iter(|| {
+            black_box(
+                meta.hotkeys
+                    .iter()
+                    .map(|a| a.to_string())
+                    .collect::<Vec<_>>(),
+            )
         })
     });
     let all: Vec<u16> = (0..74).collect();

@@ -19,7 +19,7 @@ use crate::ctx::Ctx;
 use crate::emission::block_emission_for_issuance;
 use crate::epoch::{EpochInput, MechanismsOutput, run_mechanisms};
 use crate::event::SubtensorEvent;
-use crate::stake;
+use crate::staking;
 use crate::state::Overlay;
 use crate::storage::*;
 use crate::{neurons, weights};
@@ -324,7 +324,13 @@ fn distribute_emission(ctx: &mut Ctx<'_>, netuid: NetUid, pending: Pending) {
             continue;
         }
         let coldkey = OWNER.get(&ctx.st, hotkey);
-        stake::increase_stake(&mut ctx.st, hotkey, &coldkey, netuid, amount);
+        staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
+            &mut ctx.st,
+            hotkey,
+            &coldkey,
+            netuid,
+            amount,
+        );
     }
     let burned = if total_incentive == 0 {
         U96F32::saturating_from_num(0u8)
@@ -350,7 +356,13 @@ fn distribute_emission(ctx: &mut Ctx<'_>, netuid: NetUid, pending: Pending) {
         let amount = u128::from(pool).saturating_mul(u128::from(w)) / total_weight;
         let amount = u64::try_from(amount).unwrap_or(u64::MAX);
         let coldkey = OWNER.get(&ctx.st, hotkey);
-        stake::increase_stake(&mut ctx.st, hotkey, &coldkey, netuid, amount);
+        staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
+            &mut ctx.st,
+            hotkey,
+            &coldkey,
+            netuid,
+            amount,
+        );
         ALPHA_DIVIDENDS_PER_SUBNET.insert(&mut ctx.st, &(netuid, *hotkey), &amount);
     }
 
@@ -360,6 +372,12 @@ fn distribute_emission(ctx: &mut Ctx<'_>, netuid: NetUid, pending: Pending) {
             SUBNET_OWNER.try_get(&ctx.st, &netuid),
         )
     {
-        stake::increase_stake(&mut ctx.st, &h, &c, netuid, pending.owner_cut);
+        staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
+            &mut ctx.st,
+            &h,
+            &c,
+            netuid,
+            pending.owner_cut,
+        );
     }
 }

@@ -14,16 +14,16 @@
 
 use std::collections::BTreeMap;
 
-use agora_primitives::{AccountId, I64F64, SafeDiv, U64F64, U96F32};
+use agora_primitives::{AccountId, I64F64, SafeDiv, U96F32};
 
 use crate::state::Overlay;
-use crate::storage::{KEYS, NETWORKS_ADDED, NetUid, ROOT_NETUID, SUBNETWORK_N, TAO_WEIGHT};
+use crate::storage::{KEYS, NetUid, ROOT_NETUID, SUBNETWORK_N, TAO_WEIGHT};
 
 use super::{children, parents};
 
 /// Own stake of `hotkey` on `netuid` (`get_stake_for_hotkey_on_subnet`).
 fn own_stake(st: &Overlay<'_>, hotkey: &AccountId, netuid: NetUid) -> u64 {
-    crate::stake::total_hotkey_alpha(st, hotkey, netuid)
+    crate::staking::total_hotkey_alpha(st, hotkey, netuid)
 }
 
 /// `TaoWeight / (2^64 − 1)` in `U96F32` (`get_tao_weight`).
@@ -174,16 +174,7 @@ pub fn stake_weights_for_hotkeys(
 }
 
 /// Total TAO value of everything staked to `hotkey`: `Σ_subnets own alpha × price`, in
-/// `U64F64`, floored (`get_total_stake_for_hotkey`). The sum wraps like the reference's
-/// `Iterator::sum` in its release build (unreachable: it needs more than 2^64 rao).
+/// `U64F64`, floored (`get_total_stake_for_hotkey`, the staking module's).
 pub fn total_stake_for_hotkey(st: &Overlay<'_>, hotkey: &AccountId) -> u64 {
-    NETWORKS_ADDED
-        .keys(st)
-        .into_iter()
-        .map(|netuid| {
-            let alpha = U64F64::saturating_from_num(own_stake(st, hotkey, netuid));
-            alpha.saturating_mul(crate::subnets::register::spot_price(st, netuid))
-        })
-        .fold(U64F64::saturating_from_num(0u8), U64F64::wrapping_add)
-        .saturating_to_num::<u64>()
+    crate::staking::info::get_total_stake_for_hotkey(st, hotkey)
 }

@@ -16,9 +16,10 @@ use serde::{Serialize, Serializer};
 
 use super::all_netuids;
 use super::wire::{CompactVec, ss58};
+use crate::staking;
 use crate::state::Overlay;
 use crate::storage::{
-    ALPHA, DELEGATES, EMISSION, IS_NETWORK_MEMBER, NetUid, OWNER, ROOT_NETUID, TEMPO, UIDS,
+    DELEGATES, EMISSION, IS_NETWORK_MEMBER, NetUid, OWNER, ROOT_NETUID, TEMPO, UIDS,
     VALIDATOR_PERMIT,
 };
 
@@ -92,16 +93,19 @@ fn return_per_1000_tao(take: u16, total_stake: U64F64, emissions_per_day: U64F64
 fn build(st: &Overlay<'_>, delegate: &AccountId, skip_nominators: bool) -> DelegateInfo {
     let mut nominators = Vec::new();
     if !skip_nominators {
-        // The reference values the position on netuid `n` with the share pool at index `n` of
-        // the list of existing subnets (a position on a netuid past the list's end is left
-        // out); the stand-in stake model holds values, not shares, so each position is its own
-        // value and only that bound applies.
-        let pools = all_netuids(st).len();
+        // As the reference: a position on netuid `n` is valued with the share pool at index
+        // `n` of the list of existing subnets (the subnet's own pool unless netuids have gaps);
+        // positions on netuids past the end of that list are left out.
+        let pools = all_netuids(st);
         let mut by_nominator: BTreeMap<AccountId, Vec<NetuidAmount>> = BTreeMap::new();
-        for ((nominator, netuid), value) in ALPHA.iter_prefix1(st, delegate) {
-            if value == 0 || usize::from(netuid) >= pools {
+        for (nominator, netuid, shares) in staking::shares::positions_of_hotkey(st, delegate) {
+            if shares.is_zero() {
                 continue;
             }
+            let Some(pool) = pools.get(usize::from(netuid)) else {
+                continue;
+            };
+            let value = staking::shares::value_of_shares(st, delegate, *pool, &shares);
             by_nominator
                 .entry(nominator)
                 .or_default()
@@ -146,8 +150,11 @@ fn build(st: &Overlay<'_>, delegate: &AccountId, skip_nominators: bool) -> Deleg
         }
     }
     let take = DELEGATES.get(st, delegate);
-    let total_stake =
-        U64F64::saturating_from_num(crate::stake::total_hotkey_alpha(st, delegate, ROOT_NETUID));
+    let total_stake = U64F64::saturating_from_num(crate::staking::total_hotkey_alpha(
+        st,
+        delegate,
+        ROOT_NETUID,
+    ));
     DelegateInfo {
         delegate_ss58: *delegate,
         take,
@@ -177,12 +184,13 @@ pub fn delegates(st: &Overlay<'_>) -> Vec<DelegateInfo> {
 }
 
 /// `get_delegated(coldkey)`: for every delegate (in iteration order) and every subnet where
-/// `coldkey` has a stake entry on it, the delegate's info without nominators and the stake.
+/// `coldkey` has a share entry on it (even an empty one), the delegate's info without nominators and the stake.
 pub fn delegated(st: &Overlay<'_>, coldkey: &AccountId) -> Vec<(DelegateInfo, NetuidAmount)> {
     let mut out = Vec::new();
     for d in delegate_keys(st) {
-        for ((staker, netuid), value) in ALPHA.iter_prefix1(st, &d) {
+        for (staker, netuid, _) in staking::shares::positions_of_hotkey(st, &d) {
             if staker == *coldkey {
+                let value = staking::alpha(st, &d, coldkey, netuid);
                 out.push((build(st, &d, true), NetuidAmount(netuid, value)));
             }
         }

@@ -16,8 +16,8 @@ use parity_scale_codec::{Decode, Encode};
 use serde::Serialize;
 
 use super::subnet::{
-    MAX_WEIGHT_LIMIT, SUBNET_ALPHA_IN_EMISSION, SUBNET_TAO_IN_EMISSION, SUBNET_VOLUME,
-    activity_cutoff_blocks, pending_alpha_emission,
+    MAX_WEIGHT_LIMIT, SUBNET_ALPHA_IN_EMISSION, SUBNET_TAO_IN_EMISSION, activity_cutoff_blocks,
+    pending_alpha_emission,
 };
 use super::wire::{
     AccountAmount, CompactVec, i96f32, i96f32_opt, ss58, ss58_opt, ss58_vec, ss58_vec_opt, u128_str,

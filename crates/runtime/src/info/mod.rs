@@ -75,14 +75,18 @@ pub fn current_block(st: &Overlay<'_>) -> u64 {
     BLOCK_NUMBER.get(st)
 }
 
-/// Every added subnet in netuid order (`get_all_subnet_netuids`).
+/// Every added subnet in the order of `get_all_subnet_netuids`: the reference iterates
+/// `NetworksAdded`, whose `Identity` key is the netuid's little-endian bytes (netuid order
+/// below 256).
 fn all_netuids(st: &Overlay<'_>) -> Vec<NetUid> {
-    NETWORKS_ADDED
+    let mut netuids: Vec<NetUid> = NETWORKS_ADDED
         .iter(st)
         .into_iter()
         .filter(|(_, added)| *added)
         .map(|(n, _)| n)
-        .collect()
+        .collect();
+    netuids.sort_by_key(|n| n.to_le_bytes());
+    netuids
 }
 
 /// True if the subnet exists (`if_subnet_exist`).
@@ -193,6 +197,85 @@ pub fn network_registration_cost(st: &Overlay<'_>, block: u64) -> u64 {
 /// `get_subnet_to_prune`: the subnet a registration at the limit would replace.
 pub fn subnet_to_prune(st: &Overlay<'_>, block: u64) -> Option<NetUid> {
     crate::subnets::get_subnet_to_prune(st, block)
+}
+
+/// A subnet's price (`SubnetPrice`, swap runtime API): rao per alpha.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    parity_scale_codec::Encode,
+    parity_scale_codec::Decode,
+    serde::Serialize,
+)]
+pub struct SubnetPrice {
+    /// Subnet.
+    pub netuid: NetUid,
+    /// `⌊price · 10^9⌋`.
+    pub price: u64,
+}
+
+/// `current_alpha_price(netuid)`: `⌊price · 10^9⌋` rao per alpha (1 TAO for root and stable
+/// subnets, 0 for an empty dynamic pool).
+pub fn current_alpha_price(st: &Overlay<'_>, netuid: NetUid) -> u64 {
+    crate::swap::current_alpha_price_rao(st, netuid)
+}
+
+/// `current_alpha_price_all()`: every added subnet's price in netuid order.
+pub fn current_alpha_price_all(st: &Overlay<'_>) -> Vec<SubnetPrice> {
+    all_netuids(st)
+        .into_iter()
+        .map(|netuid| SubnetPrice {
+            netuid,
+            price: current_alpha_price(st, netuid),
+        })
+        .collect()
+}
+
+/// `sim_swap_tao_for_alpha(netuid, tao)`: what staking `tao` would buy, with all fields 0 when
+/// the simulation fails, as the runtime API answers.
+pub fn sim_swap_tao_for_alpha(
+    st: &Overlay<'_>,
+    netuid: NetUid,
+    tao: u64,
+) -> crate::swap::SimSwapResult {
+    crate::swap::sim_swap_tao_for_alpha(st, netuid, tao).unwrap_or_default()
+}
+
+/// `sim_swap_alpha_for_tao(netuid, alpha)`: what unstaking `alpha` would return (all 0 when
+/// the simulation fails).
+pub fn sim_swap_alpha_for_tao(
+    st: &Overlay<'_>,
+    netuid: NetUid,
+    alpha: u64,
+) -> crate::swap::SimSwapResult {
+    crate::swap::sim_swap_alpha_for_tao(st, netuid, alpha).unwrap_or_default()
+}
+
+/// `get_stake_fee(origin, origin_coldkey, destination, destination_coldkey, amount)`: 0 if
+/// origin and destination are the same, else the destination's (or origin's) swap fee on
+/// `amount`; the coldkeys are unused, as in the reference.
+pub fn stake_fee(
+    st: &Overlay<'_>,
+    origin: Option<(AccountId, NetUid)>,
+    _origin_coldkey: &AccountId,
+    destination: Option<(AccountId, NetUid)>,
+    _destination_coldkey: &AccountId,
+    amount: u64,
+) -> u64 {
+    crate::staking::info::get_stake_fee(st, origin, destination, amount)
+}
+
+/// `get_coldkey_auto_stake_hotkey(coldkey, netuid)`: where the coldkey's miner incentive on the
+/// subnet is staked, if it set a destination.
+pub fn coldkey_auto_stake_hotkey(
+    st: &Overlay<'_>,
+    coldkey: &AccountId,
+    netuid: NetUid,
+) -> Option<AccountId> {
+    crate::storage::AUTO_STAKE_DESTINATION.try_get(st, &(*coldkey, netuid))
 }
 
 /// `get_subnet_account_id`: the subnet's pallet account, if the subnet has a `NetworksAdded`

@@ -199,7 +199,7 @@ fn build(
     with_rows: bool,
 ) -> NeuronInfo {
     let idx = netuid_index(netuid, 0);
-    let stake = crate::stake::total_hotkey_alpha(st, &hotkey, netuid);
+    let stake = crate::staking::total_hotkey_alpha(st, &hotkey, netuid);
     let (weights, bonds) = if with_rows {
         (
             non_zero(WEIGHTS.get(st, &(idx, uid))),

@@ -61,7 +61,7 @@ pub struct StakeAvailability {
 }
 
 fn position(st: &Overlay<'_>, hotkey: &AccountId, coldkey: &AccountId, netuid: NetUid) -> u64 {
-    crate::stake::position(st, hotkey, coldkey, netuid)
+    crate::staking::alpha(st, hotkey, coldkey, netuid)
 }
 
 fn entry(
@@ -128,22 +128,18 @@ pub fn stake_info_for_hotkey_coldkey_netuid(
     Some(entry(st, *hotkey, *coldkey, netuid, stake))
 }
 
-/// `(total, locked, available)` of `coldkey` on `netuid` (`stake_availability`).
+/// `(total, locked, available)` of `coldkey` on `netuid` (`stake_availability`, computed by
+/// the staking module; this is its wire form).
 pub fn stake_availability(
     st: &Overlay<'_>,
     coldkey: &AccountId,
     netuid: NetUid,
 ) -> StakeAvailability {
-    let total = STAKING_HOTKEYS
-        .get(st, coldkey)
-        .iter()
-        .fold(0u64, |acc, h| {
-            acc.saturating_add(position(st, h, coldkey, netuid))
-        });
+    let a = crate::staking::info::stake_availability(st, coldkey, netuid);
     StakeAvailability {
-        total,
-        locked: 0,
-        available: total,
+        total: a.total,
+        locked: a.locked,
+        available: a.available,
     }
 }
 

@@ -15,8 +15,6 @@ use crate::state::{Map, Overlay};
 use crate::storage::*;
 use crate::types::SubnetIdentity;
 
-/// Pool volume in TAO (`SubnetVolume`; written by the swaps).
-pub(crate) const SUBNET_VOLUME: Map<NetUid, u128> = Map::new("SubnetVolume", || 0);
 /// Alpha injected into the pool last block (`SubnetAlphaInEmission`; written by the coinbase).
 pub(crate) const SUBNET_ALPHA_IN_EMISSION: Map<NetUid, u64> =
     Map::new("SubnetAlphaInEmission", || 0);
@@ -181,9 +179,16 @@ pub fn subnet_info_v2(st: &Overlay<'_>, netuid: NetUid) -> Option<SubnetInfov2> 
     })
 }
 
+/// Every added subnet in numeric order (`get_subnets_info` walks `0..=max netuid`).
+fn netuids_ascending(st: &Overlay<'_>) -> Vec<NetUid> {
+    let mut netuids = all_netuids(st);
+    netuids.sort_unstable();
+    netuids
+}
+
 /// `get_subnets_info()`: every added subnet in netuid order (all `Some`).
 pub fn subnets_info(st: &Overlay<'_>) -> Vec<Option<SubnetInfo>> {
-    all_netuids(st)
+    netuids_ascending(st)
         .into_iter()
         .map(|n| subnet_info(st, n))
         .collect()
@@ -191,7 +196,7 @@ pub fn subnets_info(st: &Overlay<'_>) -> Vec<Option<SubnetInfo>> {
 
 /// `get_subnets_info_v2()`.
 pub fn subnets_info_v2(st: &Overlay<'_>) -> Vec<Option<SubnetInfov2>> {
-    all_netuids(st)
+    netuids_ascending(st)
         .into_iter()
         .map(|n| subnet_info_v2(st, n))
         .collect()

@@ -12,7 +12,7 @@ use super::wire::CompactVec;
 use super::*;
 use crate::childkeys::{CHILD_KEYS, PARENT_KEYS};
 use crate::genesis::{GenesisNeuron, GenesisSubnet};
-use crate::stake;
+use crate::staking as stake;
 use crate::storage::*;
 use crate::testing::{TAO, TestChain, account, dev_genesis};
 use crate::types::{AxonInfo, ChainIdentity, PrometheusInfo, SubnetIdentity};
@@ -39,6 +39,8 @@ fn populated() -> TestChain {
         owner_hotkey: "//AliceHot".into(),
         started: true,
         params: BTreeMap::new(),
+        pool_tao: None,
+        pool_alpha: None,
         neurons: (1u8..=3)
             .map(|i| GenesisNeuron {
                 hotkey: format!("//InfoHot{i}"),
@@ -110,7 +112,7 @@ fn populated() -> TestChain {
         SUBNET_ALPHA_OUT_EMISSION.insert(st, &NET, &55);
         subnet::SUBNET_ALPHA_IN_EMISSION.insert(st, &NET, &66);
         subnet::SUBNET_TAO_IN_EMISSION.insert(st, &NET, &88);
-        subnet::SUBNET_VOLUME.insert(st, &NET, &(u128::from(u64::MAX) * 3));
+        SUBNET_VOLUME.insert(st, &NET, &(u128::from(u64::MAX) * 3));
         LAST_MECHANISM_STEP_BLOCK.insert(st, &NET, &4_900);
         BLOCKS_SINCE_LAST_STEP.insert(st, &NET, &100);
         TEMPO.insert(st, &NET, &99);
@@ -142,9 +144,15 @@ fn populated() -> TestChain {
         let half = u64::MAX / 2;
         CHILD_KEYS.insert(st, &(NET, hk(3)), &vec![(half, hk(1))]);
         PARENT_KEYS.insert(st, &(NET, hk(1)), &vec![(half, hk(3))]);
-        stake::increase_stake(st, &hk(2), &ck(2), ROOT_NETUID, 400 * TAO);
+        stake::increase_stake_for_hotkey_and_coldkey_on_subnet(
+            st,
+            &hk(2),
+            &ck(2),
+            ROOT_NETUID,
+            400 * TAO,
+        );
         // A second position of coldkey 3 on hotkey 1.
-        stake::increase_stake(st, &hk(1), &ck(3), NET, 5 * TAO);
+        stake::increase_stake_for_hotkey_and_coldkey_on_subnet(st, &hk(1), &ck(3), NET, 5 * TAO);
     });
     c
 }
@@ -694,7 +702,7 @@ fn delegate_info_computes_daily_returns_by_hand() {
     let mut c = populated();
     c.with_ctx(|ctx| {
         DELEGATES.insert(&mut ctx.st, &hk(2), &(u16::MAX / 4));
-        stake::increase_stake(&mut ctx.st, &hk(2), &ck(1), NET, 7);
+        stake::increase_stake_for_hotkey_and_coldkey_on_subnet(&mut ctx.st, &hk(2), &ck(1), NET, 7);
     });
     read(&c, |st| {
         let d = delegate(st, &hk(2)).expect("delegate");
@@ -1049,4 +1057,84 @@ fn json_uses_ss58_exact_decimals_and_strings_for_u128() {
         serde_json::json!([ck(1).to_string(), 1_005 * TAO])
     );
     assert_eq!(v["weights"], serde_json::json!([[2, 65_535], [3, 7]]));
+}
+
+#[test]
+fn prices_simulated_swaps_fees_and_auto_stake() {
+    let mut c = populated();
+    let dest = hk(2);
+    c.with_ctx(|ctx| AUTO_STAKE_DESTINATION.insert(&mut ctx.st, &(ck(1), NET), &dest));
+    read(&c, |st| {
+        // Genesis seeds the pool with equal TAO and alpha at 0.5/0.5 weights: price 1.
+        assert_eq!(current_alpha_price(st, NET), 1_000_000_000);
+        assert_eq!(current_alpha_price(st, ROOT_NETUID), 1_000_000_000);
+        assert_eq!(
+            current_alpha_price_all(st),
+            vec![
+                SubnetPrice {
+                    netuid: ROOT_NETUID,
+                    price: 1_000_000_000
+                },
+                SubnetPrice {
+                    netuid: NET,
+                    price: 1_000_000_000
+                },
+            ]
+        );
+        let buy = sim_swap_tao_for_alpha(st, NET, TAO);
+        assert_eq!(
+            Some(buy),
+            crate::swap::sim_swap_tao_for_alpha(st, NET, TAO).ok()
+        );
+        assert!(buy.alpha_amount > 0 && buy.tao_fee > 0 && buy.alpha_fee == 0);
+        let sell = sim_swap_alpha_for_tao(st, NET, TAO);
+        assert_eq!(
+            Some(sell),
+            crate::swap::sim_swap_alpha_for_tao(st, NET, TAO).ok()
+        );
+        assert!(sell.tao_amount > 0 && sell.alpha_fee > 0 && sell.tao_fee == 0);
+        // A missing subnet: the staking module's answer, zeros where it fails.
+        assert_eq!(
+            sim_swap_tao_for_alpha(st, 9, TAO),
+            crate::swap::sim_swap_tao_for_alpha(st, 9, TAO).unwrap_or_default()
+        );
+        let here = Some((hk(1), NET));
+        assert_eq!(stake_fee(st, here, &ck(1), here, &ck(1), TAO), 0);
+        assert_eq!(
+            stake_fee(st, here, &ck(1), Some((hk(2), NET)), &ck(1), TAO),
+            crate::swap::approx_fee_amount(st, NET, TAO)
+        );
+        assert_eq!(coldkey_auto_stake_hotkey(st, &ck(1), NET), Some(dest));
+        assert_eq!(coldkey_auto_stake_hotkey(st, &ck(2), NET), None);
+    });
+    let p = SubnetPrice {
+        netuid: 3,
+        price: 5,
+    };
+    assert_eq!(p.encode(), [3u16.encode(), 5u64.encode()].concat());
+}
+
+#[test]
+fn subnet_lists_follow_the_reference_iteration_orders() {
+    let mut c = populated();
+    c.with_ctx(|ctx| NETWORKS_ADDED.insert(&mut ctx.st, &256, &true));
+    read(&c, |st| {
+        // `get_all_subnet_netuids` iterates little-endian netuid keys: 0, 256, 1.
+        let order: Vec<u16> = all_dynamic_info(st)
+            .into_iter()
+            .map(|d| d.expect("exists").netuid)
+            .collect();
+        assert_eq!(order, vec![0, 256, 1]);
+        let prices: Vec<u16> = current_alpha_price_all(st)
+            .iter()
+            .map(|p| p.netuid)
+            .collect();
+        assert_eq!(prices, vec![0, 256, 1]);
+        // `get_subnets_info` walks 0..=max netuid.
+        let order: Vec<u16> = subnets_info(st)
+            .into_iter()
+            .map(|i| i.expect("exists").netuid)
+            .collect();
+        assert_eq!(order, vec![0, 1, 256]);
+    });
 }

@@ -67,7 +67,7 @@ pub fn root_register(ctx: &mut Ctx<'_>, coldkey: &AccountId, hotkey: &AccountId)
         let mut members = KEYS.iter_prefix(&ctx.st, &root);
         members.sort_by_key(|(uid, _)| uid.to_le_bytes());
         for (uid, member) in members {
-            let stake = crate::stake::total_hotkey_alpha(&ctx.st, &member, root);
+            let stake = crate::staking::total_hotkey_alpha(&ctx.st, &member, root);
             if stake < lowest.0 {
                 lowest = (stake, uid);
             }
@@ -78,7 +78,7 @@ pub fn root_register(ctx: &mut Ctx<'_>, coldkey: &AccountId, hotkey: &AccountId)
             Error::HotKeyNotRegisteredInSubNet,
         )?;
         ensure(
-            lowest_stake < crate::stake::total_hotkey_alpha(&ctx.st, hotkey, root),
+            lowest_stake < crate::staking::total_hotkey_alpha(&ctx.st, hotkey, root),
             Error::StakeTooLowForRoot,
         )?;
         replace_neuron(&mut ctx.st, root, uid, hotkey, now);
@@ -98,7 +98,7 @@ mod tests {
     use super::*;
     use crate::call::{Call, SubtensorCall};
     use crate::event::Event;
-    use crate::stake;
+    use crate::staking;
     use crate::testing::{TestChain, account, key};
     use crate::types::Origin;
 
@@ -116,7 +116,13 @@ mod tests {
 
     fn root_stake(c: &mut TestChain, h: AccountId, amount: u64) {
         c.with_ctx(|ctx| {
-            stake::increase_stake(&mut ctx.st, &h, &account("//Bob"), ROOT_NETUID, amount)
+            staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
+                &mut ctx.st,
+                &h,
+                &account("//Bob"),
+                ROOT_NETUID,
+                amount,
+            );
         });
     }
 
