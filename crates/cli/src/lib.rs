@@ -9,3 +9,4 @@
 pub mod epoch_cmd;
 pub mod epoch_io;
 pub mod genesis_cmd;
+pub mod sim_cmd;

@@ -16,12 +16,13 @@ use agora_primitives::hashing::blake2_256;
 use agora_primitives::{AccountId, Keypair};
 use agora_runtime::call::{Call, SudoCall};
 use agora_runtime::genesis::{self, GenesisConfig, GenesisError};
-use agora_runtime::state::{MemBackend, Overlay};
+use agora_runtime::state::Overlay;
 use agora_runtime::storage::NONCES;
 use agora_runtime::{BlockBuilder, Error, Extrinsic, Origin, TxError};
 use parity_scale_codec::Encode;
 
 use crate::scenario::Submission;
+use crate::state::SimState;
 
 /// Who sends a call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,7 +51,7 @@ impl CallResult {
 
 /// A chain in memory, driven block by block.
 pub struct SimChain {
-    state: MemBackend,
+    state: SimState,
     block: u64,
     mode: Submission,
     genesis_hash: [u8; 32],
@@ -97,8 +98,9 @@ impl SimChain {
         accounts: Accounts,
         sudo: AccountId,
     ) -> Result<Self, GenesisError> {
-        let state = genesis::build(cfg)?;
-        let genesis_hash = genesis::genesis_hash(&state);
+        let mem = genesis::build(cfg)?;
+        let genesis_hash = genesis::genesis_hash(&mem);
+        let state = SimState::from_mem(&mem);
         Ok(Self {
             state,
             block: 0,

@@ -462,7 +462,7 @@ impl Simulation {
                     self.on_epoch(i);
                 }
             }
-            if block % 4096 == 0 {
+            if block.is_multiple_of(4096) {
                 progress(block, total);
             }
         }
@@ -515,10 +515,8 @@ impl Simulation {
                     sub.validators[v].commits.push(commit);
                 }
             }
-            Tag::Register(s, m, tries) if !ok => {
-                if tries < REGISTRATION_TRIES {
-                    self.subnets[s].registrations.push_back((m, tries + 1));
-                }
+            Tag::Register(s, m, tries) if !ok && tries < REGISTRATION_TRIES => {
+                self.subnets[s].registrations.push_back((m, tries + 1));
             }
             _ => {}
         }

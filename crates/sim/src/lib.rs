@@ -20,6 +20,14 @@
 //! - Agents only act through calls the runtime validates; a refused call is counted
 //!   (`failed_calls`) and logged, never worked around.
 
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        reason = "unit tests: a failed unwrap is a failed test"
+    )
+)]
+
 pub mod analysis;
 pub mod chain;
 pub mod engine;
@@ -29,6 +37,7 @@ pub mod probe;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod state;
 pub mod stats;
 pub mod sweep;
 
