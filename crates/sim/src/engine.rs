@@ -135,6 +135,7 @@ struct SubnetSim {
     prev_stake: BTreeMap<AccountId, u64>,
     epochs: u64,
     failed: u32,
+    registered: u32,
     registrations: VecDeque<(usize, u32)>,
 }
 
@@ -338,6 +339,7 @@ impl Simulation {
                 prev_stake: BTreeMap::new(),
                 epochs: 0,
                 failed: 0,
+                registered: 0,
                 registrations: VecDeque::new(),
             });
         }
@@ -514,6 +516,9 @@ impl Simulation {
                     commit.epoch = e;
                     sub.validators[v].commits.push(commit);
                 }
+            }
+            Tag::Register(s, _, _) if ok => {
+                self.subnets[s].registered += 1;
             }
             Tag::Register(s, m, tries) if !ok && tries < REGISTRATION_TRIES => {
                 self.subnets[s].registrations.push_back((m, tries + 1));
@@ -870,8 +875,10 @@ fn measure(s: &mut SubnetSim, st: &Overlay<'_>, block: u64) -> EpochRecord {
         groups,
         teams,
         failed_calls: s.failed,
+        registrations: s.registered,
     };
     s.failed = 0;
+    s.registered = 0;
     s.prev_stake = stake_now;
     record
 }

@@ -101,6 +101,8 @@ pub struct EpochRecord {
     pub teams: Vec<TeamRecord>,
     /// Agent calls that failed since the previous record.
     pub failed_calls: u32,
+    /// Replacement miners registered since the previous record.
+    pub registrations: u32,
 }
 
 /// Averages of one subnet's records after the warm-up.
