@@ -171,7 +171,8 @@ mod tests {
             });
             assert_eq!(a, b);
         }
-        assert_eq!(sim.get(b"item1\00001"), mem.get(b"item1\00001"));
+        assert_eq!(sim.get(b"item1\x000001"), mem.get(b"item1\x000001"));
+        assert!(sim.get(b"item1\x000001").is_some());
         assert_eq!(sim.get(b"nope"), None);
     }
 }
