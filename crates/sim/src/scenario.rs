@@ -517,6 +517,19 @@ impl SubnetSpec {
                 ),
             ));
         }
+        let (tempo, rate) = (
+            self.tempo.unwrap_or(360),
+            self.weights_rate_limit.unwrap_or(100),
+        );
+        if rate > u64::from(tempo) {
+            return Err(invalid(
+                format!("{path}.weights_rate_limit"),
+                format!(
+                    "{rate} blocks (100 if unset) exceeds the tempo {tempo}: validators act once \
+                     per epoch and would be refused; set weights_rate_limit ≤ tempo"
+                ),
+            ));
+        }
         if let Some(y) = self.yuma
             && y != 2
             && y != 3
@@ -631,6 +644,7 @@ name = "t"
 epochs = 3
 [[subnet]]
 tempo = 10
+weights_rate_limit = 5
 [[subnet.miners]]
 name = "m"
 count = 4
