@@ -63,26 +63,27 @@ fn nice_step(range: f64) -> f64 {
     step * mag
 }
 
-fn fmt_tick(x: f64) -> String {
+fn fmt_tick(x: f64, step: f64) -> String {
     if x == 0.0 {
         return "0".into();
     }
     let a = x.abs();
-    if !(1e-3..1e6).contains(&a) {
-        format!("{x:.1e}")
-    } else if a >= 100.0 {
-        format!("{x:.0}")
-    } else if a >= 1.0 {
-        format!("{x:.2}")
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .to_string()
-    } else {
-        format!("{x:.4}")
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .to_string()
+    if !(1e-4..1e7).contains(&a) {
+        return format!("{x:.2e}");
     }
+    // Enough decimals to tell neighbouring ticks apart.
+    let decimals = if step > 0.0 && step.is_finite() {
+        (-step.log10().floor()).clamp(0.0, 8.0)
+    } else {
+        2.0
+    };
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "clamped to 0..=8"
+    )]
+    let d = decimals as usize;
+    format!("{x:.d$}")
 }
 
 /// An SVG line chart.
@@ -144,7 +145,7 @@ pub fn line_chart(title: &str, x_label: &str, series: &[Series]) -> String {
             x2 = ml + pw,
             tx = ml - 4.0,
             ty = py + 4.0,
-            v = fmt_tick(y)
+            v = fmt_tick(y, ystep)
         );
         y += ystep;
         guard += 1;
@@ -158,7 +159,7 @@ pub fn line_chart(title: &str, x_label: &str, series: &[Series]) -> String {
             svg,
             r#"<text x="{px:.1}" y="{ty}" class="tick" text-anchor="middle">{v}</text>"#,
             ty = mt + ph + 14.0,
-            v = fmt_tick(x)
+            v = fmt_tick(x, xstep)
         );
         x += xstep;
         guard += 1;
@@ -594,7 +595,9 @@ mod tests {
     #[test]
     fn ticks() {
         assert_eq!(nice_step(10.0), 2.0);
-        assert_eq!(fmt_tick(0.25), "0.25");
-        assert_eq!(fmt_tick(1500.0), "1500");
+        assert_eq!(fmt_tick(0.25, 0.05), "0.25");
+        assert_eq!(fmt_tick(1500.0, 500.0), "1500");
+        assert_eq!(fmt_tick(0.9995, 0.0005), "0.9995");
+        assert_eq!(fmt_tick(1.0, 0.0005), "1.0000");
     }
 }
