@@ -10,3 +10,4 @@ pub mod epoch_cmd;
 pub mod epoch_io;
 pub mod genesis_cmd;
 pub mod sdk_cmds;
+pub mod sim_cmd;
