@@ -11,3 +11,4 @@ pub mod epoch_io;
 pub mod genesis_cmd;
 pub mod sdk_cmds;
 pub mod node_cmd;
+pub mod sim_cmd;

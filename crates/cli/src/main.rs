@@ -2,11 +2,17 @@
 
 use agora_cli::epoch_cmd::{self, EpochOptions};
 use agora_cli::sdk_cmds;
+use agora_cli::sim_cmd;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use std::io::{BufReader, IsTerminal as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+// The simulator and the epoch allocate and free many short-lived buffers; glibc's allocator
+// returns them to the OS and pays page faults for it (ARCHITECTURE.md, "mimalloc").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Agora: a Rust implementation of the Bittensor protocol.
 #[derive(Debug, Parser)]
@@ -74,6 +80,11 @@ enum Command {
     /// Dendrites (clients).
     #[command(subcommand)]
     Dendrite(DendriteCmd),
+    /// Simulate incentives on the real runtime (scenario files: docs/sim.md).
+    Sim {
+        #[command(subcommand)]
+        command: SimCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -86,6 +97,37 @@ enum AxonCmd {
 enum DendriteCmd {
     /// Send one signed synapse request and print the answer, status and latency.
     Query(sdk_cmds::DendriteQuery),
+}
+
+#[derive(Debug, Subcommand)]
+enum SimCommand {
+    /// Run a scenario; write run.json, epochs/groups/teams CSV and report.html.
+    Run {
+        /// The scenario (TOML).
+        file: PathBuf,
+        /// Output directory (default: sim-out/<scenario name>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Override the scenario's seed.
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Run the scenario's [sweep] grid in parallel; write sweep.json, sweep.csv, report.html.
+    Sweep {
+        /// The scenario (TOML) with a [sweep] table.
+        file: PathBuf,
+        /// Output directory (default: sim-out/<scenario name>-sweep).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Validate a scenario and print its size.
+    Check {
+        /// The scenario (TOML).
+        file: PathBuf,
+    },
 }
 
 /// Runs the command; a reader that closes our output early (`agora epoch … | head`) ends the
@@ -138,6 +180,29 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 rpc_addr,
                 metrics_addr,
             })?;
+        Command::Sim { command } => {
+            let stdout = std::io::stdout().lock();
+            match command {
+                SimCommand::Run { file, out, seed } => {
+                    let mut scenario = sim_cmd::load(&file)?;
+                    if let Some(seed) = seed {
+                        scenario.seed = seed;
+                    }
+                    let out = out.unwrap_or_else(|| PathBuf::from("sim-out").join(&scenario.name));
+                    sim_cmd::run(&scenario, &out, stdout)?;
+                }
+                SimCommand::Sweep { file, out, threads } => {
+                    let scenario = sim_cmd::load(&file)?;
+                    let threads = threads.unwrap_or_else(|| {
+                        std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+                    });
+                    let out = out.unwrap_or_else(|| {
+                        PathBuf::from("sim-out").join(format!("{}-sweep", scenario.name))
+                    });
+                    sim_cmd::sweep(&scenario, &out, threads, stdout)?;
+                }
+                SimCommand::Check { file } => sim_cmd::check(&sim_cmd::load(&file)?, stdout)?,
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Genesis { file } => {

@@ -59,6 +59,20 @@ pub struct BlockBuilder<'a> {
     genesis_hash: [u8; 32],
     initialize_events: Vec<Event>,
     receipts: Vec<Receipt>,
+    unsigned_events: Vec<Event>,
+}
+
+/// The outcome of a block ended with [`BlockBuilder::finish_unrooted`].
+#[derive(Clone, Debug)]
+pub struct UnrootedBlock {
+    /// The state changes to commit.
+    pub changes: ChangeSet,
+    /// Events of `on_initialize`.
+    pub initialize_events: Vec<Event>,
+    /// One receipt per signed extrinsic, in order.
+    pub receipts: Vec<Receipt>,
+    /// Events of the calls made with [`BlockBuilder::dispatch_unsigned`], in order.
+    pub unsigned_events: Vec<Event>,
 }
 
 impl<'a> BlockBuilder<'a> {
@@ -74,6 +88,7 @@ impl<'a> BlockBuilder<'a> {
             genesis_hash,
             initialize_events,
             receipts: Vec::new(),
+            unsigned_events: Vec::new(),
         }
     }
 
@@ -161,6 +176,33 @@ impl<'a> BlockBuilder<'a> {
         self.receipts
             .last()
             .ok_or(TxError::BadEncoding(String::new()))
+    }
+
+    /// Dispatches `call` from `origin` as the block's next call, without an extrinsic: no
+    /// signature, fee or nonce. A failed call leaves no trace. For the simulator and tests,
+    /// which drive many agents' calls through the real dispatch; a node never calls this,
+    /// since a block's content is only its signed extrinsics.
+    pub fn dispatch_unsigned(
+        &mut self,
+        origin: Origin,
+        call: crate::Call,
+    ) -> crate::error::DispatchResult {
+        let result = dispatch(&mut self.ctx, origin, call);
+        let events = self.ctx.take_events();
+        self.unsigned_events.extend(events);
+        result
+    }
+
+    /// Ends the block without computing the state root (the simulator, which never needs
+    /// one, saves a pass over the whole state per block).
+    pub fn finish_unrooted(self) -> UnrootedBlock {
+        let (st, _) = self.ctx.finish();
+        UnrootedBlock {
+            changes: st.into_changes(),
+            initialize_events: self.initialize_events,
+            receipts: self.receipts,
+            unsigned_events: self.unsigned_events,
+        }
     }
 
     /// Ends the block.

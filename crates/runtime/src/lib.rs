@@ -50,7 +50,7 @@ pub mod types;
 pub mod weights;
 
 pub use call::Call;
-pub use chain::{BlockBuilder, BlockOutput, Receipt, execute_block};
+pub use chain::{BlockBuilder, BlockOutput, Receipt, UnrootedBlock, execute_block};
 pub use ctx::Ctx;
 pub use error::Error;
 pub use event::Event;

@@ -65,6 +65,25 @@ pub fn decay_factor_q32(half_life: u16) -> u64 {
     if half_life == 0 {
         return ONE_Q32;
     }
+    // The search costs ~32 powers and runs for every subnet in every block, for a value that
+    // depends on `half_life` alone: remember the last one per thread. A pure memo, so the
+    // result is the same as recomputing it.
+    thread_local! {
+        static LAST: std::cell::Cell<(u16, u64)> = const { std::cell::Cell::new((0, ONE_Q32)) };
+    }
+    if let Some(f) = LAST.with(|c| {
+        let (h, f) = c.get();
+        (h == half_life).then_some(f)
+    }) {
+        return f;
+    }
+    let f = search_decay_factor_q32(half_life);
+    LAST.with(|c| c.set((half_life, f)));
+    f
+}
+
+/// The binary search behind [`decay_factor_q32`].
+fn search_decay_factor_q32(half_life: u16) -> u64 {
     let half = ONE_Q32 >> 1;
     let (mut lo, mut hi) = (0u64, ONE_Q32);
     while lo.saturating_add(1) < hi {

@@ -96,6 +96,14 @@ fn decay_factor_matches_the_reference_binary_search() {
     let f = decay_factor_q32(360);
     assert!(pow_q32(f, 360) <= 1 << 31);
     assert!(pow_q32(f + 1, 360) > 1 << 31);
+    // The per-thread memo returns what the search returns, whatever the call order.
+    for h in [360u16, 360, 2, 360, 100, 100, 1, 2] {
+        let f = decay_factor_q32(h);
+        assert!(
+            pow_q32(f, h) <= 1 << 31 && pow_q32(f + 1, h) > 1 << 31,
+            "half-life {h}"
+        );
+    }
 }
 
 #[test]
