@@ -22,6 +22,7 @@ use agora_runtime::storage::{
     self, MECHANISM_COUNT_CURRENT, MECHANISM_EMISSION_SPLIT, NETWORKS_ADDED, NONCES,
     REVEAL_PERIOD_EPOCHS, SUDO_KEY, WEIGHT_COMMITS,
 };
+use agora_runtime::swap::SimSwapResult;
 use agora_runtime::types::WeightCommit;
 use parity_scale_codec::{Decode, DecodeLimit, Encode};
 
@@ -174,6 +175,10 @@ runtime_api! {
     /// Every added subnet's netuid, ascending (root included).
     SubnetNetuids = "AgoraApi_subnet_netuids"() -> Vec<u16>
         = |st| NETWORKS_ADDED.iter(st).into_iter().filter(|(_, on)| *on).map(|(n, _)| n).collect();
+    /// The chain-wide parameters by name (the names `agora sudo set` takes), values widened
+    /// to `u64`.
+    GlobalParams = "AgoraApi_global_params"() -> Vec<(Vec<u8>, u64)>
+        = |st| global_params(st);
     /// Everything a metagraph sync reads, from one snapshot (`None` if the subnet does not exist).
     MetagraphSnapshotOf = "AgoraApi_metagraph_snapshot"(netuid: u16, mechid: u8, lite: bool) -> Option<MetagraphSnapshot>
         = |st| metagraph_snapshot(st, netuid, mechid, lite);
@@ -252,6 +257,17 @@ runtime_api! {
     /// `get_delegated(coldkey)`.
     Delegated = "DelegateInfoRuntimeApi_get_delegated"(coldkey: AccountId) -> Vec<(DelegateInfo, NetuidAmount)>
         = |st| info::delegated(st, &coldkey);
+    /// `current_alpha_price(netuid)`: the pool's spot price, rao of TAO per alpha (10⁹ on
+    /// root and non-dynamic subnets).
+    CurrentAlphaPrice = "SwapRuntimeApi_current_alpha_price"(netuid: u16) -> u64
+        = |st| agora_runtime::swap::current_alpha_price_rao(st, netuid);
+    /// `sim_swap_tao_for_alpha(netuid, tao)`: what staking `tao` would buy (all zeros where
+    /// the swap would fail, as the reference).
+    SimSwapTaoForAlpha = "SwapRuntimeApi_sim_swap_tao_for_alpha"(netuid: u16, tao: u64) -> SimSwapResult
+        = |st| agora_runtime::swap::sim_swap_tao_for_alpha(st, netuid, tao).unwrap_or_default();
+    /// `sim_swap_alpha_for_tao(netuid, alpha)`: what unstaking `alpha` would pay.
+    SimSwapAlphaForTao = "SwapRuntimeApi_sim_swap_alpha_for_tao"(netuid: u16, alpha: u64) -> SimSwapResult
+        = |st| agora_runtime::swap::sim_swap_alpha_for_tao(st, netuid, alpha).unwrap_or_default();
     /// `get_network_registration_cost()`: the current subnet lock cost (rao).
     NetworkRegistrationCost = "SubnetRegistrationRuntimeApi_get_network_registration_cost"() -> u64
         = |st| info::network_registration_cost(st, info::current_block(st));
@@ -279,6 +295,48 @@ fn metagraph_snapshot(
         mechanism_count: MECHANISM_COUNT_CURRENT.get(st, &netuid),
         emission_split: MECHANISM_EMISSION_SPLIT.try_get(st, &netuid),
     })
+}
+
+fn global_params(st: &Overlay<'_>) -> Vec<(Vec<u8>, u64)> {
+    use agora_runtime::storage::*;
+    let list: [(&str, u64); 18] = [
+        ("network_rate_limit", NETWORK_RATE_LIMIT.get(st)),
+        ("tx_rate_limit", TX_RATE_LIMIT.get(st)),
+        ("network_min_lock_cost", NETWORK_MIN_LOCK_COST.get(st)),
+        ("network_last_lock_cost", NETWORK_LAST_LOCK_COST.get(st)),
+        (
+            "lock_reduction_interval",
+            NETWORK_LOCK_REDUCTION_INTERVAL.get(st),
+        ),
+        ("network_immunity_period", NETWORK_IMMUNITY_PERIOD.get(st)),
+        ("subnet_limit", u64::from(SUBNET_LIMIT.get(st))),
+        ("max_delegate_take", u64::from(MAX_DELEGATE_TAKE.get(st))),
+        ("min_delegate_take", u64::from(MIN_DELEGATE_TAKE.get(st))),
+        ("subnet_owner_cut", u64::from(SUBNET_OWNER_CUT.get(st))),
+        ("stake_threshold", STAKE_THRESHOLD.get(st)),
+        (
+            "tx_delegate_take_rate_limit",
+            TX_DELEGATE_TAKE_RATE_LIMIT.get(st),
+        ),
+        ("start_call_delay", START_CALL_DELAY.get(st)),
+        (
+            "admin_freeze_window",
+            u64::from(ADMIN_FREEZE_WINDOW.get(st)),
+        ),
+        (
+            "owner_hparam_rate_limit",
+            u64::from(OWNER_HYPERPARAM_RATE_LIMIT.get(st)),
+        ),
+        (
+            "max_epochs_per_block",
+            u64::from(MAX_EPOCHS_PER_BLOCK.get(st)),
+        ),
+        ("total_issuance", TOTAL_ISSUANCE.get(st)),
+        ("balances_total_issuance", BALANCES_ISSUANCE.get(st)),
+    ];
+    list.iter()
+        .map(|(n, v)| (n.as_bytes().to_vec(), *v))
+        .collect()
 }
 
 fn weight_commits(st: &Overlay<'_>, netuid: u16, mechid: u8, hotkey: &AccountId) -> WeightCommits {

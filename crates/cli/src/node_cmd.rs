@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use agora_node::config::{DataDir, Settings};
+use anyhow::Context as _;
 
 /// Options of `agora node`.
 #[derive(Debug, Clone)]
@@ -15,6 +16,8 @@ pub struct NodeOptions {
     pub config: Option<PathBuf>,
     /// Dev: keep the chain in this directory (otherwise ephemeral).
     pub data_dir: Option<PathBuf>,
+    /// Dev: a genesis file to use instead of the built-in dev genesis.
+    pub genesis: Option<PathBuf>,
     /// Dev: block time in milliseconds.
     pub block_time_ms: u64,
     /// Dev: JSON-RPC listen address.
@@ -32,7 +35,18 @@ pub fn settings(opts: &NodeOptions) -> anyhow::Result<Settings> {
                 .data_dir
                 .clone()
                 .map_or(DataDir::Ephemeral, DataDir::Persistent);
-            Settings::dev(dir, opts.rpc_addr, Duration::from_millis(opts.block_time_ms.max(1)))
+            let mut s = Settings::dev(
+                dir,
+                opts.rpc_addr,
+                Duration::from_millis(opts.block_time_ms.max(1)),
+            );
+            if let Some(path) = &opts.genesis {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                s.genesis = serde_json::from_str(&text)
+                    .with_context(|| format!("{} is not a genesis file", path.display()))?;
+            }
+            s
         }
         (Some(_), true) => anyhow::bail!("use either --dev or --config, not both"),
         (None, false) => anyhow::bail!("use --dev for a development chain or --config FILE"),

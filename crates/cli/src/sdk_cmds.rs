@@ -1,5 +1,5 @@
-//! `agora wallet …`, `agora axon example`, `agora dendrite query`: the SDK on the command
-//! line (docs/sdk.md).
+//! `agora axon example`, `agora dendrite query`: the SDK's axon and dendrite on the command
+//! line (docs/sdk.md). Wallet commands are in [`crate::commands::wallet`].
 //!
 //! Passwords are read from the terminal without echo; for scripts, `AGORA_WALLET_PASSWORD`
 //! supplies one instead (it is read once and never printed).
@@ -13,16 +13,14 @@ use agora_sdk::axon::{AxonBuilder, AxonConfig, RateLimit};
 use agora_sdk::dendrite::{AxonTarget, Dendrite};
 use agora_sdk::synapse::{SynapseSpec, fields_of_object};
 use agora_sdk::template;
-use agora_sdk::wallet::{self, NewKey, Wallet, WalletError};
+use agora_sdk::wallet::{self, Wallet, WalletError};
 use anyhow::{Context as _, bail};
-use clap::{Args, Subcommand};
-use zeroize::Zeroizing;
+use clap::Args;
 
 /// Where the wallets are.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone)]
 pub struct WalletPath {
     /// Wallets directory (default: $BT_WALLET_PATH or ~/.bittensor/wallets).
-    #[arg(long, value_name = "DIR", global = true)]
     pub wallet_path: Option<PathBuf>,
 }
 
@@ -34,227 +32,11 @@ impl WalletPath {
     }
 }
 
-/// `agora wallet …`.
-#[derive(Debug, Subcommand)]
-pub enum WalletCmd {
-    /// Create a wallet: a new encrypted coldkey and a hotkey, from fresh mnemonics.
-    Create {
-        /// Wallet name.
-        #[arg(long, default_value = "default")]
-        name: String,
-        /// Hotkey name.
-        #[arg(long, default_value = "default")]
-        hotkey: String,
-        /// Words per mnemonic (12, 15, 18, 21, 24).
-        #[arg(long, default_value_t = 12)]
-        words: usize,
-        /// Replace existing key files.
-        #[arg(long)]
-        overwrite: bool,
-    },
-    /// Add a new hotkey (plaintext, as the reference) to a wallet.
-    NewHotkey {
-        /// Wallet name.
-        #[arg(long, default_value = "default")]
-        name: String,
-        /// Hotkey name.
-        #[arg(long, default_value = "default")]
-        hotkey: String,
-        /// Words in the mnemonic.
-        #[arg(long, default_value_t = 12)]
-        words: usize,
-        /// Replace an existing hotkey file.
-        #[arg(long)]
-        overwrite: bool,
-    },
-    /// Regenerate the coldkey from its mnemonic (prompted if not given).
-    RegenColdkey {
-        /// Wallet name.
-        #[arg(long, default_value = "default")]
-        name: String,
-        /// The mnemonic (prefer the prompt: arguments are visible to other users).
-        #[arg(long)]
-        mnemonic: Option<String>,
-        /// Replace existing key files.
-        #[arg(long)]
-        overwrite: bool,
-    },
-    /// Regenerate a hotkey from its mnemonic (prompted if not given).
-    RegenHotkey {
-        /// Wallet name.
-        #[arg(long, default_value = "default")]
-        name: String,
-        /// Hotkey name.
-        #[arg(long, default_value = "default")]
-        hotkey: String,
-        /// The mnemonic.
-        #[arg(long)]
-        mnemonic: Option<String>,
-        /// Replace an existing hotkey file.
-        #[arg(long)]
-        overwrite: bool,
-    },
-    /// Import a key from a 0x seed or secret URI (prompted): as the coldkey, or as HOTKEY.
-    Import {
-        /// Wallet name.
-        #[arg(long, default_value = "default")]
-        name: String,
-        /// Import as this hotkey instead of the coldkey.
-        #[arg(long)]
-        hotkey: Option<String>,
-        /// Replace existing key files.
-        #[arg(long)]
-        overwrite: bool,
-    },
-    /// List the wallets and their addresses.
-    List,
-    /// Show a wallet's addresses.
-    Show {
-        /// Wallet name.
-        #[arg(long, default_value = "default")]
-        name: String,
-    },
-}
-
-fn password(prompt: &str, confirm: bool) -> anyhow::Result<Zeroizing<String>> {
-    if let Ok(p) = std::env::var("AGORA_WALLET_PASSWORD") {
-        return Ok(Zeroizing::new(p));
-    }
-    let p = Zeroizing::new(rpassword::prompt_password(prompt).context("cannot read password")?);
-    if confirm {
-        let again = Zeroizing::new(rpassword::prompt_password("Retype the password: ")?);
-        if *again != *p {
-            bail!("passwords do not match");
-        }
-    }
-    Ok(p)
-}
-
-fn secret_input(prompt: &str, given: Option<String>) -> anyhow::Result<Zeroizing<String>> {
-    match given {
-        Some(m) => Ok(Zeroizing::new(m)),
-        None => Ok(Zeroizing::new(rpassword::prompt_password(prompt)?)),
-    }
-}
-
-fn show_new(role: &str, key: &NewKey, out: &mut impl std::io::Write) -> anyhow::Result<()> {
-    writeln!(out, "{role}: {}", key.keypair.public())?;
-    if let Some(p) = &key.phrase {
-        writeln!(
-            out,
-            "  mnemonic (write it down, it is shown once): {}",
-            p.as_str()
-        )?;
-    }
-    Ok(())
-}
-
-/// Runs `agora wallet …`.
-pub fn wallet(
-    cmd: WalletCmd,
-    path: &WalletPath,
-    out: &mut impl std::io::Write,
-) -> anyhow::Result<()> {
-    let root = path.root();
-    match cmd {
-        WalletCmd::Create {
-            name,
-            hotkey,
-            words,
-            overwrite,
-        } => {
-            let w = Wallet::new(&root, &name)?;
-            let cold = wallet::generate(words)?;
-            let pw = password("Coldkey password: ", true)?;
-            w.set_coldkey(&cold, &pw, overwrite)?;
-            let hot = wallet::generate(words)?;
-            w.set_hotkey(&hotkey, &hot, None, overwrite)?;
-            show_new("coldkey", &cold, out)?;
-            show_new(&format!("hotkey {hotkey}"), &hot, out)?;
-        }
-        WalletCmd::NewHotkey {
-            name,
-            hotkey,
-            words,
-            overwrite,
-        } => {
-            let w = Wallet::new(&root, &name)?;
-            let hot = wallet::generate(words)?;
-            w.set_hotkey(&hotkey, &hot, None, overwrite)?;
-            show_new(&format!("hotkey {hotkey}"), &hot, out)?;
-        }
-        WalletCmd::RegenColdkey {
-            name,
-            mnemonic,
-            overwrite,
-        } => {
-            let w = Wallet::new(&root, &name)?;
-            let m = secret_input("Mnemonic: ", mnemonic)?;
-            let key = wallet::from_mnemonic(&m)?;
-            let pw = password("Coldkey password: ", true)?;
-            w.set_coldkey(&key, &pw, overwrite)?;
-            writeln!(out, "coldkey: {}", key.keypair.public())?;
-        }
-        WalletCmd::RegenHotkey {
-            name,
-            hotkey,
-            mnemonic,
-            overwrite,
-        } => {
-            let w = Wallet::new(&root, &name)?;
-            let m = secret_input("Mnemonic: ", mnemonic)?;
-            let key = wallet::from_mnemonic(&m)?;
-            w.set_hotkey(&hotkey, &key, None, overwrite)?;
-            writeln!(out, "hotkey {hotkey}: {}", key.keypair.public())?;
-        }
-        WalletCmd::Import {
-            name,
-            hotkey,
-            overwrite,
-        } => {
-            let w = Wallet::new(&root, &name)?;
-            let uri = secret_input("0x seed or secret URI: ", None)?;
-            let key = wallet::from_uri(uri.trim())?;
-            match hotkey {
-                Some(h) => {
-                    w.set_hotkey(&h, &key, None, overwrite)?;
-                    writeln!(out, "hotkey {h}: {}", key.keypair.public())?;
-                }
-                None => {
-                    let pw = password("Coldkey password: ", true)?;
-                    w.set_coldkey(&key, &pw, overwrite)?;
-                    writeln!(out, "coldkey: {}", key.keypair.public())?;
-                }
-            }
-        }
-        WalletCmd::List => {
-            for s in wallet::list(&root)? {
-                let ck = s
-                    .coldkeypub
-                    .map_or_else(|| "?".to_owned(), |a| a.to_string());
-                writeln!(out, "{} coldkey {ck}", s.name)?;
-                for (h, pk) in s.hotkeys {
-                    let pk = pk.map_or_else(|| "?".to_owned(), |a| a.to_string());
-                    writeln!(out, "  {h} {pk}")?;
-                }
-            }
-        }
-        WalletCmd::Show { name } => {
-            let w = Wallet::new(&root, &name)?;
-            writeln!(out, "coldkey: {}", w.coldkeypub()?)?;
-            for h in w.hotkey_names()? {
-                writeln!(out, "hotkey {h}: {}", w.hotkeypub(&h)?)?;
-            }
-        }
-    }
-    Ok(())
-}
-
 fn load_hotkey(path: &WalletPath, name: &str, hotkey: &str) -> anyhow::Result<Keypair> {
     let w = Wallet::new(path.root(), name)?;
     match w.hotkey(hotkey, None) {
         Err(WalletError::NeedPassword(_)) => {
-            let pw = password("Hotkey password: ", false)?;
+            let pw = crate::context::password("Hotkey password: ")?;
             Ok(w.hotkey(hotkey, Some(&pw))?)
         }
         other => Ok(other?),

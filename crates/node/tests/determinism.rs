@@ -26,7 +26,11 @@ fn temp(name: &str) -> std::path::PathBuf {
 }
 
 fn settings(validators: usize) -> Settings {
-    let mut s = Settings::dev(DataDir::Ephemeral, "127.0.0.1:0".parse().unwrap(), Duration::from_millis(250));
+    let mut s = Settings::dev(
+        DataDir::Ephemeral,
+        "127.0.0.1:0".parse().unwrap(),
+        Duration::from_millis(250),
+    );
     s.validators = (0..validators)
         .map(|i| ValidatorSpec {
             consensus_key: validator_key(i).public(),
@@ -73,11 +77,25 @@ fn two_nodes_fed_the_same_blocks_reach_the_same_state() {
     let leader = validator_key(0).public();
     let mut parent = raw(&*a.chain, a.genesis_block.clone());
     for height in 1..=6u64 {
-        transfers(&a.chain, "//Alice", u32::try_from(height * 10).unwrap() - 10..u32::try_from(height * 10).unwrap());
-        let round = Round { view: height, leader, now_ms: 1_000 * height };
+        transfers(
+            &a.chain,
+            "//Alice",
+            u32::try_from(height * 10).unwrap() - 10..u32::try_from(height * 10).unwrap(),
+        );
+        let round = Round {
+            view: height,
+            leader,
+            now_ms: 1_000 * height,
+        };
         let bytes = a.chain.propose(&[], &parent, &round).expect("proposal");
         let block = raw(&*a.chain, bytes);
-        assert_eq!(Block::decode_bounded(&block.bytes).unwrap().extrinsics.len(), 10);
+        assert_eq!(
+            Block::decode_bounded(&block.bytes)
+                .unwrap()
+                .extrinsics
+                .len(),
+            10
+        );
         // B verifies by executing; both finalize.
         assert!(b.chain.verify(&[], &block, &round));
         a.chain.finalized(&block).unwrap();
@@ -103,24 +121,52 @@ fn two_nodes_fed_the_same_blocks_reach_the_same_state() {
     bad.header.parent_hash = a.chain.head().unwrap().hash;
     bad.header.state_root = [1; 32];
     let bad = raw(&*b.chain, bad.encode());
-    let round = Round { view: 99, leader, now_ms: 100_000 };
+    let round = Round {
+        view: 99,
+        leader,
+        now_ms: 100_000,
+    };
     assert!(!b.chain.verify(&[], &bad, &round));
     assert!(b.chain.finalized(&bad).is_err());
     assert_eq!(b.chain.head().unwrap().number, 6);
     // A proposal naming another proposer than the round's leader is refused.
-    let other_leader = Round { leader: validator_key(1).public(), ..round };
-    let good = a.chain.propose(&[], &raw(&*a.chain, snap.block(6).unwrap()), &Round { view: 100, leader, now_ms: 100_000 }).unwrap();
+    let other_leader = Round {
+        leader: validator_key(1).public(),
+        ..round
+    };
+    let good = a
+        .chain
+        .propose(
+            &[],
+            &raw(&*a.chain, snap.block(6).unwrap()),
+            &Round {
+                view: 100,
+                leader,
+                now_ms: 100_000,
+            },
+        )
+        .unwrap();
     assert!(!b.chain.verify(&[], &raw(&*b.chain, good), &other_leader));
 }
 
 /// Runs `n` validators with the real chain on the simulated network; returns the per-height
 /// (hash, state root) of every validator and the auditor digest.
-fn simulate_chains(n: usize, seed: u64, target: u64) -> (Vec<Vec<(u64, [u8; 32], [u8; 32])>>, String) {
+fn simulate_chains(
+    n: usize,
+    seed: u64,
+    target: u64,
+) -> (Vec<Vec<(u64, [u8; 32], [u8; 32])>>, String) {
     let s = settings(n);
-    let opened: Vec<Opened> = (0..n).map(|i| open(&s, &temp(&format!("sim{seed}-{i}"))).unwrap()).collect();
+    let opened: Vec<Opened> = (0..n)
+        .map(|i| open(&s, &temp(&format!("sim{seed}-{i}"))).unwrap())
+        .collect();
     // Everyone's mempool holds transfers; each leader includes its own.
     for (i, o) in opened.iter().enumerate() {
-        transfers(&o.chain, ["//Alice", "//Bob", "//Charlie", "//Dave"][i % 4], 0..20);
+        transfers(
+            &o.chain,
+            ["//Alice", "//Bob", "//Charlie", "//Dave"][i % 4],
+            0..20,
+        );
     }
     let chains: Vec<Arc<NodeChain>> = opened.iter().map(|o| o.chain.clone()).collect();
     let watched = chains.clone();
@@ -138,9 +184,16 @@ fn simulate_chains(n: usize, seed: u64, target: u64) -> (Vec<Vec<(u64, [u8; 32],
         timeout: Duration::from_secs(900),
     };
     let dyn_chains = chains.iter().map(|c| c.clone() as Arc<dyn Chain>).collect();
-    let outcome = simulate(&cfg, dyn_chains, opened[0].genesis_block.clone(), move || {
-        watched.iter().all(|c| c.head().map(|h| h.number >= target).unwrap_or(false))
-    })
+    let outcome = simulate(
+        &cfg,
+        dyn_chains,
+        opened[0].genesis_block.clone(),
+        move || {
+            watched
+                .iter()
+                .all(|c| c.head().map(|h| h.number >= target).unwrap_or(false))
+        },
+    )
     .unwrap();
     let heads = chains
         .iter()

@@ -322,6 +322,7 @@ impl Simulation {
                 started: true,
                 params: subnet_params(spec),
                 neurons,
+                ..GenesisSubnet::default()
             });
             subnets.push(SubnetSim {
                 index: i,

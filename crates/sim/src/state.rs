@@ -12,7 +12,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use agora_runtime::state::{Backend, ChangeSet, MemBackend};
+use agora_runtime::state::merkle::{self, MemTree};
+use agora_runtime::state::{Backend, ChangeSet, MemBackend, Node, NodeKey, NodeSource};
 
 /// FxHash: rotate, xor, multiply per 8-byte word.
 #[derive(Default, Clone, Copy)]
@@ -53,26 +54,32 @@ impl Hasher for FxHasher {
 
 type FastMap = HashMap<Box<[u8]>, Vec<u8>, BuildHasherDefault<FxHasher>>;
 
-/// A committed state with hashed point reads and ordered scans.
+/// A committed state with hashed point reads and ordered scans, and the Merkle tree of its
+/// entries (the runtime's `Backend` carries one; block roots are computed from it).
 #[derive(Default, Clone)]
 pub struct SimState {
     values: FastMap,
     keys: BTreeSet<Box<[u8]>>,
+    tree: MemTree,
 }
 
 impl SimState {
     /// The same entries as `mem`.
     pub fn from_mem(mem: &MemBackend) -> Self {
         let mut s = Self::default();
-        for (k, v) in mem.iter() {
-            s.values.insert(k.into(), v.to_vec());
-            s.keys.insert(k.into());
-        }
+        let all = ChangeSet(
+            mem.iter()
+                .map(|(k, v)| (k.to_vec(), Some(v.to_vec())))
+                .collect(),
+        );
+        s.apply(all);
         s
     }
 
     /// Applies a block's changes.
     pub fn apply(&mut self, changes: ChangeSet) {
+        let nodes = merkle::update(&self.tree, &changes).nodes;
+        self.tree.apply(nodes);
         for (key, value) in changes.0 {
             match value {
                 Some(v) => {
@@ -108,6 +115,12 @@ impl SimState {
         self.keys
             .iter()
             .filter_map(|k| self.values.get(k).map(|v| (&k[..], v.as_slice())))
+    }
+}
+
+impl NodeSource for SimState {
+    fn node(&self, pos: &NodeKey) -> Option<Node> {
+        self.tree.node(pos)
     }
 }
 

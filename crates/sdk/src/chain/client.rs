@@ -76,6 +76,20 @@ impl TxOutcome {
     }
 }
 
+/// The error of a call wrapped in `Sudo::sudo` / `sudo_as`, from its `Sudid` event.
+fn inner_failure(events: &[EventInfo]) -> Option<agora_runtime::Error> {
+    use agora_runtime::event::{Event, SudoEvent};
+    events.iter().find_map(|e| match e.decode()? {
+        Event::Sudo(SudoEvent::Sudid {
+            sudo_result: Err(err),
+        })
+        | Event::Sudo(SudoEvent::SudoAsDone {
+            sudo_result: Err(err),
+        }) => Some(err),
+        _ => None,
+    })
+}
+
 /// A connected chain: a client, the chain's identity, and per-signer nonces.
 pub struct Chain<C> {
     client: C,
@@ -276,6 +290,13 @@ impl<C: ChainClient> Chain<C> {
             .map(|s| Metagraph::from_snapshot(netuid, s)))
     }
 
+    /// An upper bound of the fee `call` pays (rao): the runtime's fee formula on the longest
+    /// encoding the call can have (a 5-byte nonce).
+    pub fn fee_estimate(call: &Call) -> u64 {
+        let len = 1 + 32 + 64 + 5 + call.encode().len();
+        agora_runtime::fees::fee(call, len)
+    }
+
     /// Signs `call` with `key` and an explicit nonce.
     pub fn sign_with_nonce(&self, key: &Keypair, nonce: u32, call: Call) -> Vec<u8> {
         Extrinsic::sign(key, &self.genesis_hash, nonce, call).encode()
@@ -404,6 +425,15 @@ impl<C: ChainClient> Chain<C> {
             } else {
                 (0, Vec::new())
             };
+            // A sudo extrinsic succeeds even when the call it wraps fails (as in
+            // pallet_sudo); the outcome reports the wrapped call's error.
+            let result = result.and_then(|()| match inner_failure(&events) {
+                Some(e) => Err(CallFailure {
+                    error: e.name().to_string(),
+                    explanation: format!("the root call failed: {e}"),
+                }),
+                None => Ok(()),
+            });
             return Ok(TxOutcome {
                 hash,
                 nonce,

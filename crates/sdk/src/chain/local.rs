@@ -245,10 +245,7 @@ impl LocalChain {
             let _ = w.try_send(Ok(TxStatus::Ready));
             local.watchers.insert(hash, w);
         }
-        local.pool.push(Pooled {
-            hash,
-            bytes,
-        });
+        local.pool.push(Pooled { hash, bytes });
         if self.shared.sealing == Sealing::Instant {
             let head = seal_block(&mut local, &self.shared.info);
             drop(local);

@@ -209,6 +209,25 @@ impl Metagraph {
             .and_then(|i| u16::try_from(i).ok())
     }
 
+    /// The dendrite target of `uid`'s served axon (`None` if it serves none).
+    pub fn axon_target(&self, uid: u16) -> Option<crate::dendrite::AxonTarget> {
+        let i = usize::from(uid);
+        let a = self.axons.get(i)?;
+        if a.port == 0 || a.ip == 0 {
+            return None;
+        }
+        let ip = if a.ip_type == 6 {
+            std::net::Ipv6Addr::from(a.ip).to_string()
+        } else {
+            std::net::Ipv4Addr::from(u32::try_from(a.ip).ok()?).to_string()
+        };
+        Some(crate::dendrite::AxonTarget {
+            ip,
+            port: a.port,
+            hotkey: self.hotkeys.get(i)?.to_string(),
+        })
+    }
+
     /// The subnet's name (UTF-8, lossy).
     pub fn name(&self) -> String {
         String::from_utf8_lossy(&self.info.name.0).into_owned()

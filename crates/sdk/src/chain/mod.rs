@@ -22,6 +22,7 @@ mod local;
 mod metagraph;
 mod rpc;
 pub mod units;
+pub mod weights;
 
 use std::future::Future;
 
@@ -108,8 +109,10 @@ pub trait ChainClient: Send + Sync + 'static {
         number: u64,
     ) -> impl Future<Output = Result<Option<HeadInfo>, ChainError>> + Send;
     /// `chain_getBlock(number)`: header, extrinsics, receipts and events.
-    fn block(&self, number: u64)
-    -> impl Future<Output = Result<Option<BlockInfo>, ChainError>> + Send;
+    fn block(
+        &self,
+        number: u64,
+    ) -> impl Future<Output = Result<Option<BlockInfo>, ChainError>> + Send;
     /// `state_getNonce`: the account's next nonce on chain.
     fn next_nonce(&self, who: &AccountId) -> impl Future<Output = Result<u32, ChainError>> + Send;
     /// `state_call`: a runtime-API call with SCALE arguments; returns the SCALE result.

@@ -248,6 +248,29 @@ impl Wallet {
         )
     }
 
+    /// Writes `key` as an *unencrypted* coldkey (btcli's `--no-use-password`) and its public
+    /// file: for throwaway development wallets such as `agora localnet`'s, whose keys guard
+    /// nothing of value and must open without a prompt.
+    pub fn set_coldkey_plain(&self, key: &NewKey, overwrite: bool) -> Result<(), WalletError> {
+        let path = self.coldkey_path();
+        if !overwrite && path.exists() {
+            return Err(WalletError::Exists(path));
+        }
+        let plain =
+            keyfile::serialize_keypair(&key.keypair, key.phrase.as_deref().map(String::as_str));
+        write_atomic(&path, plain.as_bytes(), overwrite)?;
+        write_atomic(
+            &self.coldkeypub_path(),
+            keyfile::serialize_public(&key.keypair.public()).as_bytes(),
+            true,
+        )
+    }
+
+    /// The coldkey pair if the coldkey file is not encrypted (`NeedPassword` otherwise).
+    pub fn coldkey_plain(&self) -> Result<Keypair, WalletError> {
+        Self::pair(&self.coldkey_path(), None)
+    }
+
     /// Writes `key` as hotkey `hotkey` (encrypted if `password` is given) and its public file.
     pub fn set_hotkey(
         &self,
