@@ -96,6 +96,7 @@ pub fn one_line(e: &anyhow::Error) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
     use anyhow::Context as _;

@@ -73,13 +73,13 @@ impl Table {
         let mut out = String::new();
         let line = |cells: &[String], out: &mut String| {
             let mut s = String::new();
-            for i in 0..n {
+            for (i, (w, right)) in widths.iter().zip(&self.right).enumerate() {
                 let c = cells.get(i).map_or("", String::as_str);
-                let pad = widths[i].saturating_sub(width(c));
+                let pad = w.saturating_sub(width(c));
                 if i > 0 {
                     s.push_str("  ");
                 }
-                if self.right[i] {
+                if *right {
                     s.push_str(&" ".repeat(pad));
                     s.push_str(c);
                 } else {

@@ -471,11 +471,8 @@ async fn list(g: &Globals, names: Vec<String>, ss58: Vec<String>) -> anyhow::Res
     let mut symbols = std::collections::BTreeMap::new();
     for (name, ck) in &owners {
         for p in chain.stake_info(ck).await? {
-            if !prices.contains_key(&p.netuid) {
-                prices.insert(
-                    p.netuid,
-                    chain.api::<api::CurrentAlphaPrice>((p.netuid,)).await?,
-                );
+            if let std::collections::btree_map::Entry::Vacant(e) = prices.entry(p.netuid) {
+                e.insert(chain.api::<api::CurrentAlphaPrice>((p.netuid,)).await?);
                 symbols.insert(p.netuid, symbol(&chain, p.netuid).await?);
             }
             let price = prices[&p.netuid];
