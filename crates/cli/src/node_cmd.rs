@@ -32,7 +32,11 @@ pub fn settings(opts: &NodeOptions) -> anyhow::Result<Settings> {
                 .data_dir
                 .clone()
                 .map_or(DataDir::Ephemeral, DataDir::Persistent);
-            Settings::dev(dir, opts.rpc_addr, Duration::from_millis(opts.block_time_ms.max(1)))
+            Settings::dev(
+                dir,
+                opts.rpc_addr,
+                Duration::from_millis(opts.block_time_ms.max(1)),
+            )
         }
         (Some(_), true) => anyhow::bail!("use either --dev or --config, not both"),
         (None, false) => anyhow::bail!("use --dev for a development chain or --config FILE"),

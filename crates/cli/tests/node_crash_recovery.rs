@@ -40,8 +40,15 @@ fn check_store(dir: &std::path::Path) -> (u64, [u8; 32], [u8; 32]) {
         true
     });
     let recomputed = state_root(entries.iter().map(|(k, v)| (k.as_slice(), v.as_slice())));
-    assert_eq!(recomputed, head.state_root, "state root of every entry = committed root");
-    assert_eq!(snap.root(), head.state_root, "stored Merkle tree = committed root");
+    assert_eq!(
+        recomputed, head.state_root,
+        "state root of every entry = committed root"
+    );
+    assert_eq!(
+        snap.root(),
+        head.state_root,
+        "stored Merkle tree = committed root"
+    );
     let block = Block::decode_bounded(&snap.block(head.number).unwrap()).unwrap();
     assert_eq!(block.hash(), head.hash);
     assert_eq!(block.header.state_root, head.state_root);
@@ -69,7 +76,9 @@ fn sigkill_at_random_points_then_restart_resumes_at_the_committed_head() {
             assert_eq!(block["header"]["stateRoot"], hex(&root));
         }
         let start = committed.map_or(0, |c| c.0);
-        wait_for(Duration::from_secs(60), || (finalized_number(addr) >= start + 3).then_some(()));
+        wait_for(Duration::from_secs(60), || {
+            (finalized_number(addr) >= start + 3).then_some(())
+        });
         // Load: transfers from Alice while blocks are imported and committed.
         let stop = Arc::new(AtomicBool::new(false));
         let feeder = {
@@ -77,7 +86,13 @@ fn sigkill_at_random_points_then_restart_resumes_at_the_committed_head() {
             let genesis = genesis_hash(addr);
             std::thread::spawn(move || {
                 let alice = account("//Alice").to_string();
-                let Some(mut nonce) = std::panic::catch_unwind(|| call(addr, "state_getNonce", json!([alice])).as_u64()).ok().flatten() else { return };
+                let Some(mut nonce) = std::panic::catch_unwind(|| {
+                    call(addr, "state_getNonce", json!([alice])).as_u64()
+                })
+                .ok()
+                .flatten() else {
+                    return;
+                };
                 while !stop.load(Ordering::Relaxed) {
                     let call_ = Call::Balances(BalancesCall::transfer_keep_alive {
                         dest: account("//Bob"),
@@ -85,7 +100,11 @@ fn sigkill_at_random_points_then_restart_resumes_at_the_committed_head() {
                     });
                     let xt = sign("//Alice", &genesis, u32::try_from(nonce).unwrap(), call_);
                     // The node may be gone already: stop quietly.
-                    if std::panic::catch_unwind(|| http_call(addr, "author_submitExtrinsic", json!([xt]))).is_err() {
+                    if std::panic::catch_unwind(|| {
+                        http_call(addr, "author_submitExtrinsic", json!([xt]))
+                    })
+                    .is_err()
+                    {
                         return;
                     }
                     nonce += 1;
@@ -98,7 +117,11 @@ fn sigkill_at_random_points_then_restart_resumes_at_the_committed_head() {
         stop.store(true, Ordering::Relaxed);
         let _ = feeder.join();
         let c = check_store(&dir);
-        assert!(c.0 >= seen, "round {round}: committed {} < observed {seen}", c.0);
+        assert!(
+            c.0 >= seen,
+            "round {round}: committed {} < observed {seen}",
+            c.0
+        );
         if let Some(prev) = committed {
             assert!(c.0 > prev.0, "round {round}: no progress after restart");
         }

@@ -10,9 +10,9 @@ use std::time::Duration;
 use agora_runtime::Call;
 use agora_runtime::call::BalancesCall;
 use agora_runtime::testing::{TAO, account};
+use jsonrpsee_core::client::{ClientT, SubscriptionClientT};
+use jsonrpsee_core::rpc_params;
 use jsonrpsee_ws_client::WsClientBuilder;
-use jsonrpsee_ws_client::core::client::{ClientT, SubscriptionClientT};
-use jsonrpsee_ws_client::rpc_params;
 use node_util::*;
 use serde_json::{Value, json};
 
@@ -38,7 +38,9 @@ fn dev_node_serves_submit_watch_query_and_subscriptions() {
     assert_eq!(info["ss58Format"], 42);
     assert_eq!(info["dev"], true);
     assert_eq!(info["blockTimeMs"], 100);
-    wait_for(Duration::from_secs(10), || (finalized_number(addr) >= 2).then_some(()));
+    wait_for(Duration::from_secs(10), || {
+        (finalized_number(addr) >= 2).then_some(())
+    });
     let genesis = genesis_hash(addr);
 
     // Reads.
@@ -50,14 +52,20 @@ fn dev_node_serves_submit_watch_query_and_subscriptions() {
     let subnets = call(addr, "agora_subnets", json!([]));
     assert_eq!(subnets[0]["netuid"], 0);
     assert!(call(addr, "agora_hyperparameters", json!([0]))["tempo"].is_number());
-    assert_eq!(call(addr, "agora_hyperparameters", json!([77])), Value::Null);
+    assert_eq!(
+        call(addr, "agora_hyperparameters", json!([77])),
+        Value::Null
+    );
     let bad = http_call(addr, "state_getBalance", json!(["not-an-account"]));
     assert_eq!(bad["error"]["code"], -32602, "{bad}");
     let block1 = call(addr, "chain_getBlock", json!([1]));
     assert_eq!(block1["header"]["number"], 1);
     let by_hash = call(addr, "chain_getBlock", json!([block1["header"]["hash"]]));
     assert_eq!(by_hash["header"], block1["header"]);
-    assert_eq!(call(addr, "chain_getBlockHash", json!([1])), block1["header"]["hash"]);
+    assert_eq!(
+        call(addr, "chain_getBlockHash", json!([1])),
+        block1["header"]["hash"]
+    );
 
     // Rejections carry the reason.
     let garbage = http_call(addr, "author_submitExtrinsic", json!(["0x0102"]));
@@ -67,34 +75,56 @@ fn dev_node_serves_submit_watch_query_and_subscriptions() {
     let r = http_call(addr, "author_submitExtrinsic", json!([wrong_chain]));
     assert_eq!(r["error"]["data"]["reason"], "BadSignature");
 
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let ws = WsClientBuilder::default()
             .build(format!("ws://{addr}"))
             .await
             .unwrap();
         let mut finalized = ws
-            .subscribe::<Value, _>("chain_subscribeFinalizedHeads", rpc_params![], "chain_unsubscribeFinalizedHeads")
+            .subscribe::<Value, _>(
+                "chain_subscribeFinalizedHeads",
+                rpc_params![],
+                "chain_unsubscribeFinalizedHeads",
+            )
             .await
             .unwrap();
         let mut heads = ws
-            .subscribe::<Value, _>("chain_subscribeNewHeads", rpc_params![], "chain_unsubscribeNewHeads")
+            .subscribe::<Value, _>(
+                "chain_subscribeNewHeads",
+                rpc_params![],
+                "chain_unsubscribeNewHeads",
+            )
             .await
             .unwrap();
         let mut events = ws
-            .subscribe::<Value, _>("chain_subscribeEvents", rpc_params![], "chain_unsubscribeEvents")
+            .subscribe::<Value, _>(
+                "chain_subscribeEvents",
+                rpc_params![],
+                "chain_unsubscribeEvents",
+            )
             .await
             .unwrap();
         let a = finalized.next().await.unwrap().unwrap();
         let b = finalized.next().await.unwrap().unwrap();
-        assert_eq!(b["number"].as_u64().unwrap(), a["number"].as_u64().unwrap() + 1);
+        assert_eq!(
+            b["number"].as_u64().unwrap(),
+            a["number"].as_u64().unwrap() + 1
+        );
         assert_eq!(b["parentHash"], a["hash"]);
         assert!(heads.next().await.unwrap().unwrap()["number"].is_number());
 
         // Submit and watch a transfer: ready → inBlock → finalized.
         let xt = sign("//Alice", &genesis, 0, transfer("//Bob", 5 * TAO));
         let mut watch = ws
-            .subscribe::<Value, _>("author_submitAndWatchExtrinsic", rpc_params![xt], "author_unwatchExtrinsic")
+            .subscribe::<Value, _>(
+                "author_submitAndWatchExtrinsic",
+                rpc_params![xt],
+                "author_unwatchExtrinsic",
+            )
             .await
             .unwrap();
         let mut statuses = Vec::new();
@@ -110,7 +140,10 @@ fn dev_node_serves_submit_watch_query_and_subscriptions() {
                 break;
             }
         }
-        let names: Vec<&str> = statuses.iter().map(|s| s["status"].as_str().unwrap()).collect();
+        let names: Vec<&str> = statuses
+            .iter()
+            .map(|s| s["status"].as_str().unwrap())
+            .collect();
         assert_eq!(names, ["ready", "inBlock", "finalized"], "{statuses:?}");
         let fin = statuses.last().unwrap();
         let tx_hash = fin["hash"].as_str().unwrap().to_string();
@@ -130,23 +163,45 @@ fn dev_node_serves_submit_watch_query_and_subscriptions() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|e| format!("{}.{}", e["pallet"].as_str().unwrap(), e["name"].as_str().unwrap()))
+            .map(|e| {
+                format!(
+                    "{}.{}",
+                    e["pallet"].as_str().unwrap(),
+                    e["name"].as_str().unwrap()
+                )
+            })
             .collect();
-        assert!(names.contains(&"Balances.Transfer".to_string()), "{names:?}");
+        assert!(
+            names.contains(&"Balances.Transfer".to_string()),
+            "{names:?}"
+        );
 
         // Queries over WebSocket see the new state.
-        let bob_bal: Value = ws.request("state_getBalance", rpc_params![bob.clone()]).await.unwrap();
+        let bob_bal: Value = ws
+            .request("state_getBalance", rpc_params![bob.clone()])
+            .await
+            .unwrap();
         assert_eq!(bob_bal["free"], 1_000_005 * TAO);
-        let nonce: u32 = ws.request("state_getNonce", rpc_params![alice.clone()]).await.unwrap();
+        let nonce: u32 = ws
+            .request("state_getNonce", rpc_params![alice.clone()])
+            .await
+            .unwrap();
         assert_eq!(nonce, 1);
-        let receipt: Value = ws.request("chain_getTransaction", rpc_params![tx_hash]).await.unwrap();
+        let receipt: Value = ws
+            .request("chain_getTransaction", rpc_params![tx_hash])
+            .await
+            .unwrap();
         assert_eq!(receipt["success"], true);
         assert!(receipt["fee"].as_u64().unwrap() > 0);
 
         // A call that fails at dispatch: included, fee paid, reported with the error's name.
         let too_much = sign("//Alice", &genesis, 1, transfer("//Bob", 10_000_000 * TAO));
         let mut watch = ws
-            .subscribe::<Value, _>("author_submitAndWatchExtrinsic", rpc_params![too_much], "author_unwatchExtrinsic")
+            .subscribe::<Value, _>(
+                "author_submitAndWatchExtrinsic",
+                rpc_params![too_much],
+                "author_unwatchExtrinsic",
+            )
             .await
             .unwrap();
         let last = loop {
@@ -163,7 +218,9 @@ fn dev_node_serves_submit_watch_query_and_subscriptions() {
         assert_eq!(last["error"], "InsufficientBalance");
         // A stale nonce is refused at submission.
         let stale = sign("//Alice", &genesis, 0, transfer("//Bob", TAO));
-        let r: Result<Value, _> = ws.request("author_submitExtrinsic", rpc_params![stale]).await;
+        let r: Result<Value, _> = ws
+            .request("author_submitExtrinsic", rpc_params![stale])
+            .await;
         assert!(format!("{r:?}").contains("Stale"), "{r:?}");
     });
 

@@ -13,8 +13,8 @@ use commonware_utils::Probability;
 
 use crate::block;
 use crate::chain::Chain;
-use crate::keys::ValidatorKey;
 use crate::engine::{Channels, EngineConfig, channel, participants, start_validator};
+use crate::keys::ValidatorKey;
 
 /// A simulated network's shape.
 #[derive(Clone, Debug)]

@@ -170,7 +170,10 @@ mod tests {
         // Trailing bytes and truncation are malformed.
         let mut long = bytes.clone();
         long.push(0);
-        assert!(matches!(Block::decode_bounded(&long), Err(BlockError::Malformed(_))));
+        assert!(matches!(
+            Block::decode_bounded(&long),
+            Err(BlockError::Malformed(_))
+        ));
         assert!(matches!(
             Block::decode_bounded(&bytes[..bytes.len() - 1]),
             Err(BlockError::Malformed(_))

@@ -219,7 +219,12 @@ impl NodeChain {
         Ok((snap, chain))
     }
 
-    fn parent_header(&self, parent: &[u8; 32], base: &[Arc<Executed>], snap: &Snapshot) -> Option<Header> {
+    fn parent_header(
+        &self,
+        parent: &[u8; 32],
+        base: &[Arc<Executed>],
+        snap: &Snapshot,
+    ) -> Option<Header> {
         if let Some(e) = base.last() {
             return Some(e.block.header.clone());
         }
@@ -242,7 +247,10 @@ impl NodeChain {
             .parent_header(&h.parent_hash, &chain, &snap)
             .ok_or("parent header unavailable")?;
         if h.number != parent.number + 1 {
-            return Err(format!("height {} does not follow {}", h.number, parent.number));
+            return Err(format!(
+                "height {} does not follow {}",
+                h.number, parent.number
+            ));
         }
         if h.timestamp_ms <= parent.timestamp_ms {
             return Err("timestamp not after the parent's".into());
@@ -282,7 +290,12 @@ impl NodeChain {
     }
 
     /// Builds a block on `parent` from the mempool.
-    fn build(&self, parent_raw: &RawBlock, proposer: AccountId, now_ms: u64) -> Result<Arc<Executed>, String> {
+    fn build(
+        &self,
+        parent_raw: &RawBlock,
+        proposer: AccountId,
+        now_ms: u64,
+    ) -> Result<Arc<Executed>, String> {
         let started = Instant::now();
         let (snap, chain) = self.base(&parent_raw.id.hash)?;
         let parent = self
@@ -332,7 +345,8 @@ impl NodeChain {
             let mut pool = lock(&self.mempool);
             for (h, e) in &invalid {
                 if let Some(r) = pool.reject(h, e) {
-                    self.watchers.notify(&r.hash, TxStatus::Dropped { reason: r.reason });
+                    self.watchers
+                        .notify(&r.hash, TxStatus::Dropped { reason: r.reason });
                 }
             }
         }
@@ -374,7 +388,10 @@ impl NodeChain {
                 },
             );
         }
-        let _ = self.events.new_heads.send(HeadInfo::of(&e.block.header, e.hash));
+        let _ = self
+            .events
+            .new_heads
+            .send(HeadInfo::of(&e.block.header, e.hash));
     }
 
     /// Commits a finalized block (see [`Chain::finalized`]).
@@ -432,7 +449,13 @@ impl NodeChain {
         Ok(())
     }
 
-    fn after_commit(&self, e: &Executed, receipts: &StoredReceipts, tx_hashes: &[[u8; 32]], prev: u64) {
+    fn after_commit(
+        &self,
+        e: &Executed,
+        receipts: &StoredReceipts,
+        tx_hashes: &[[u8; 32]],
+        prev: u64,
+    ) {
         let h = &e.block.header;
         info!(
             number = h.number,
@@ -440,7 +463,8 @@ impl NodeChain {
             extrinsics = e.block.extrinsics.len(),
             "finalized"
         );
-        self.metrics.finalized_block(h.number, h.timestamp_ms, e.block.extrinsics.len());
+        self.metrics
+            .finalized_block(h.number, h.timestamp_ms, e.block.extrinsics.len());
         debug!(prev, "committed");
         for (i, (hash, r)) in tx_hashes.iter().zip(&receipts.receipts).enumerate() {
             let block = hex32(&e.hash);
@@ -591,4 +615,3 @@ impl StoredReceipts {
         }
     }
 }
-

@@ -67,7 +67,10 @@ pub struct Settings {
 
 /// The dev chain's validator: the well-known key of seed 0, crediting `//Alice`.
 pub fn dev_validator() -> (ValidatorKey, AccountId) {
-    (ValidatorKey::dev(0), agora_runtime::testing::account("//Alice"))
+    (
+        ValidatorKey::dev(0),
+        agora_runtime::testing::account("//Alice"),
+    )
 }
 
 impl Settings {
@@ -100,16 +103,27 @@ impl Settings {
     /// to the file's directory.
     pub fn from_file(path: &Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let file: FileConfig = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let file: FileConfig =
+            toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         let base = path.parent().unwrap_or(Path::new("."));
-        let resolve = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { base.join(p) };
+        let resolve = |p: &Path| {
+            if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                base.join(p)
+            }
+        };
         let genesis_path = resolve(&file.genesis);
         let genesis_text = std::fs::read_to_string(&genesis_path)
             .map_err(|e| format!("{}: {e}", genesis_path.display()))?;
         let genesis: GenesisConfig = serde_json::from_str(&genesis_text)
             .map_err(|e| format!("{}: {e}", genesis_path.display()))?;
         let data_dir = resolve(&file.data_dir);
-        let key_path = resolve(file.key_file.as_deref().unwrap_or(Path::new("validator.key")));
+        let key_path = resolve(
+            file.key_file
+                .as_deref()
+                .unwrap_or(Path::new("validator.key")),
+        );
         let key = load_or_create_key(&key_path)?;
         let mut validators = Vec::new();
         for v in &file.validators {
@@ -138,7 +152,11 @@ impl Settings {
             metrics_addr: file.metrics.map(|m| m.addr),
             block_time: Duration::from_millis(file.block_time_ms.unwrap_or(250).max(1)),
             mempool: Limits {
-                max_txs: file.mempool.as_ref().and_then(|m| m.max_txs).unwrap_or(Limits::default().max_txs),
+                max_txs: file
+                    .mempool
+                    .as_ref()
+                    .and_then(|m| m.max_txs)
+                    .unwrap_or(Limits::default().max_txs),
                 max_per_sender: file
                     .mempool
                     .as_ref()
@@ -147,7 +165,10 @@ impl Settings {
                 ..Limits::default()
             },
             rpc: RpcLimits {
-                max_connections: file.rpc.max_connections.unwrap_or(RpcLimits::default().max_connections),
+                max_connections: file
+                    .rpc
+                    .max_connections
+                    .unwrap_or(RpcLimits::default().max_connections),
                 ..RpcLimits::default()
             },
             dev: false,
@@ -161,7 +182,8 @@ fn load_or_create_key(path: &Path) -> Result<ValidatorKey, String> {
     if path.exists() {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let secret = parse_key(text.trim()).map_err(|e| format!("{}: {e}", path.display()))?;
-        return ValidatorKey::from_bytes(&secret).ok_or_else(|| format!("{}: not a valid key", path.display()));
+        return ValidatorKey::from_bytes(&secret)
+            .ok_or_else(|| format!("{}: not a valid key", path.display()));
     }
     let mut secret = [0u8; 32];
     getrandom_fill(&mut secret)?;

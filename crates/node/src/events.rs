@@ -204,7 +204,9 @@ impl Watchers {
         rx
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 32], Vec<mpsc::UnboundedSender<TxStatus>>>> {
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<[u8; 32], Vec<mpsc::UnboundedSender<TxStatus>>>> {
         self.inner
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -70,7 +70,9 @@ pub enum Rejection {
         got: u32,
     },
     /// Nonce beyond the window.
-    #[error("FutureTooFar: nonce {got} is more than {gap} ahead of the account's next nonce {expected}")]
+    #[error(
+        "FutureTooFar: nonce {got} is more than {gap} ahead of the account's next nonce {expected}"
+    )]
     FutureTooFar {
         /// The account's next nonce.
         expected: u32,
@@ -91,7 +93,9 @@ pub enum Rejection {
     #[error("AlreadyKnown: the transaction is already in the pool")]
     AlreadyKnown,
     /// A transaction with the same sender and nonce and an equal or higher fee is pooled.
-    #[error("ReplacementUnderpriced: a transaction with this nonce and fee {existing} is pooled; pay more to replace it")]
+    #[error(
+        "ReplacementUnderpriced: a transaction with this nonce and fee {existing} is pooled; pay more to replace it"
+    )]
     ReplacementUnderpriced {
         /// The pooled transaction's fee.
         existing: u64,
@@ -297,8 +301,7 @@ impl Mempool {
             bytes,
         });
         self.bytes += tx.bytes.len();
-        self.by_fee
-            .insert((fee, std::cmp::Reverse(tx.seq), hash));
+        self.by_fee.insert((fee, std::cmp::Reverse(tx.seq), hash));
         self.by_sender
             .entry(tx.signer)
             .or_default()

@@ -34,10 +34,22 @@ impl Histogram {
     fn render(&self, out: &mut String, name: &str, labels: &str) {
         let sep = if labels.is_empty() { "" } else { "," };
         for (i, b) in BUCKETS.iter().enumerate() {
-            let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"{b}\"}} {}", self.counts[i]);
+            let _ = writeln!(
+                out,
+                "{name}_bucket{{{labels}{sep}le=\"{b}\"}} {}",
+                self.counts[i]
+            );
         }
-        let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {}", self.count);
-        let braces = if labels.is_empty() { String::new() } else { format!("{{{labels}}}") };
+        let _ = writeln!(
+            out,
+            "{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {}",
+            self.count
+        );
+        let braces = if labels.is_empty() {
+            String::new()
+        } else {
+            format!("{{{labels}}}")
+        };
         let _ = writeln!(out, "{name}_sum{braces} {}", self.sum);
         let _ = writeln!(out, "{name}_count{braces} {}", self.count);
     }
@@ -134,30 +146,87 @@ impl Metrics {
         let gauge = |out: &mut String, name: &str, help: &str, v: u64| {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
         };
-        gauge(&mut out, "agora_block_height", "Height of the best executed block.", self.best.load(Ordering::Relaxed));
-        gauge(&mut out, "agora_finalized_height", "Height of the last finalized (committed) block.", self.finalized.load(Ordering::Relaxed));
-        gauge(&mut out, "agora_mempool_size", "Transactions in the mempool.", self.mempool.load(Ordering::Relaxed));
+        gauge(
+            &mut out,
+            "agora_block_height",
+            "Height of the best executed block.",
+            self.best.load(Ordering::Relaxed),
+        );
+        gauge(
+            &mut out,
+            "agora_finalized_height",
+            "Height of the last finalized (committed) block.",
+            self.finalized.load(Ordering::Relaxed),
+        );
+        gauge(
+            &mut out,
+            "agora_mempool_size",
+            "Transactions in the mempool.",
+            self.mempool.load(Ordering::Relaxed),
+        );
         let counter = |out: &mut String, name: &str, help: &str, v: u64| {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}");
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}"
+            );
         };
-        counter(&mut out, "agora_finalized_extrinsics_total", "Extrinsics in finalized blocks.", self.finalized_extrinsics.load(Ordering::Relaxed));
-        counter(&mut out, "agora_mempool_admitted_total", "Transactions admitted to the mempool.", self.admitted.load(Ordering::Relaxed));
-        let _ = writeln!(out, "# HELP agora_mempool_rejected_total Transactions refused by the mempool, by reason.\n# TYPE agora_mempool_rejected_total counter");
+        counter(
+            &mut out,
+            "agora_finalized_extrinsics_total",
+            "Extrinsics in finalized blocks.",
+            self.finalized_extrinsics.load(Ordering::Relaxed),
+        );
+        counter(
+            &mut out,
+            "agora_mempool_admitted_total",
+            "Transactions admitted to the mempool.",
+            self.admitted.load(Ordering::Relaxed),
+        );
+        let _ = writeln!(
+            out,
+            "# HELP agora_mempool_rejected_total Transactions refused by the mempool, by reason.\n# TYPE agora_mempool_rejected_total counter"
+        );
         for (reason, n) in lock(&self.rejected).iter() {
-            let _ = writeln!(out, "agora_mempool_rejected_total{{reason=\"{reason}\"}} {n}");
+            let _ = writeln!(
+                out,
+                "agora_mempool_rejected_total{{reason=\"{reason}\"}} {n}"
+            );
         }
         for (name, help, h) in [
-            ("agora_block_time_seconds", "Time between consecutive finalized blocks (header timestamps).", &self.block_time),
-            ("agora_block_import_seconds", "Time to execute a block received for verification or finalization.", &self.import),
-            ("agora_block_build_seconds", "Time to build a block from the mempool.", &self.build),
-            ("agora_block_commit_seconds", "Time to commit a finalized block to the store.", &self.commit),
+            (
+                "agora_block_time_seconds",
+                "Time between consecutive finalized blocks (header timestamps).",
+                &self.block_time,
+            ),
+            (
+                "agora_block_import_seconds",
+                "Time to execute a block received for verification or finalization.",
+                &self.import,
+            ),
+            (
+                "agora_block_build_seconds",
+                "Time to build a block from the mempool.",
+                &self.build,
+            ),
+            (
+                "agora_block_commit_seconds",
+                "Time to commit a finalized block to the store.",
+                &self.commit,
+            ),
         ] {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} histogram");
             lock(h).render(&mut out, name, "");
         }
-        let _ = writeln!(out, "# HELP agora_rpc_latency_seconds RPC call latency by method.\n# TYPE agora_rpc_latency_seconds histogram");
+        let _ = writeln!(
+            out,
+            "# HELP agora_rpc_latency_seconds RPC call latency by method.\n# TYPE agora_rpc_latency_seconds histogram"
+        );
         for (method, h) in lock(&self.rpc).iter() {
-            h.render(&mut out, "agora_rpc_latency_seconds", &format!("method=\"{method}\""));
+            h.render(
+                &mut out,
+                "agora_rpc_latency_seconds",
+                &format!("method=\"{method}\""),
+            );
         }
         out
     }

@@ -40,15 +40,24 @@ macro_rules! read {
 
 /// Every read function served over RPC (see docs/rpc.md).
 pub const READS: &[Read] = &[
-    read!("state_getBalance", |st, account: AccountParam| balance(st, &account.0)),
-    read!("state_getNonce", |st, account: AccountParam| NONCES.get(st, &account.0)),
+    read!("state_getBalance", |st, account: AccountParam| balance(
+        st, &account.0
+    )),
+    read!("state_getNonce", |st, account: AccountParam| NONCES
+        .get(st, &account.0)),
     read!("agora_totalIssuance", |st| TOTAL_ISSUANCE.get(st)),
     read!("agora_subnets", |st| subnets(st)),
     read!("agora_subnet", |st, netuid: NetUid| subnet(st, netuid)),
-    read!("agora_hyperparameters", |st, netuid: NetUid| hyperparameters(st, netuid)),
+    read!("agora_hyperparameters", |st, netuid: NetUid| {
+        hyperparameters(st, netuid)
+    }),
     read!("agora_neurons", |st, netuid: NetUid| neurons(st, netuid)),
-    read!("agora_neuron", |st, netuid: NetUid, uid: Uid| neuron(st, netuid, uid)),
-    read!("agora_weights", |st, netuid: NetUid, uid: Uid| weights(st, netuid, uid)),
+    read!("agora_neuron", |st, netuid: NetUid, uid: Uid| neuron(
+        st, netuid, uid
+    )),
+    read!("agora_weights", |st, netuid: NetUid, uid: Uid| weights(
+        st, netuid, uid
+    )),
 ];
 
 fn next_param<T: DeserializeOwned>(
@@ -143,9 +152,7 @@ pub fn subnets(st: &Overlay<'_>) -> Vec<SubnetSummary> {
 
 /// One subnet, or `None` if it does not exist.
 pub fn subnet(st: &Overlay<'_>, netuid: NetUid) -> Option<SubnetSummary> {
-    NETWORKS_ADDED
-        .get(st, &netuid)
-        .then(|| summary(st, netuid))
+    NETWORKS_ADDED.get(st, &netuid).then(|| summary(st, netuid))
 }
 
 fn summary(st: &Overlay<'_>, netuid: NetUid) -> SubnetSummary {

@@ -14,7 +14,10 @@ use agora_runtime::state::merkle;
 use agora_runtime::state::{Backend, Overlay};
 use agora_storage::Snapshot;
 use jsonrpsee::core::SubscriptionResult;
-use jsonrpsee::server::{BatchRequestConfig, PendingSubscriptionSink, RpcModule, Server, ServerConfig, ServerHandle, SubscriptionMessage};
+use jsonrpsee::server::{
+    BatchRequestConfig, PendingSubscriptionSink, RpcModule, Server, ServerConfig, ServerHandle,
+    SubscriptionMessage,
+};
 use jsonrpsee::types::{ErrorObjectOwned, Params};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -23,8 +26,8 @@ use tokio::sync::broadcast;
 use crate::block::Block;
 use crate::chain::{NodeChain, hex, hex32};
 use crate::events::{EventInfo, HeadInfo, TxStatus};
-use crate::receipts::StoredReceipts;
 use crate::reads::READS;
+use crate::receipts::StoredReceipts;
 
 /// Error codes of the node's own errors (JSON-RPC reserves -32768..-32000 for itself).
 pub mod codes {
@@ -109,7 +112,10 @@ fn snapshot(ctx: &RpcContext) -> Result<Snapshot, ErrorObjectOwned> {
 fn parse_hex(s: &str, what: &str, max: usize) -> Result<Vec<u8>, ErrorObjectOwned> {
     let h = s.strip_prefix("0x").unwrap_or(s);
     if h.len() % 2 != 0 || h.len() / 2 > max {
-        return Err(err(codes::BAD_PARAM, format!("{what}: expected at most {max} bytes of even-length hex")));
+        return Err(err(
+            codes::BAD_PARAM,
+            format!("{what}: expected at most {max} bytes of even-length hex"),
+        ));
     }
     (0..h.len())
         .step_by(2)
@@ -156,7 +162,11 @@ fn block_info(block: &Block, receipts: &StoredReceipts) -> BlockInfo {
     let all = crate::events::BlockEvents::of(HeadInfo::of(&block.header, block.hash()), receipts);
     BlockInfo {
         header: all.block,
-        extrinsics: block.extrinsics.iter().map(|x| format!("0x{}", hex(x))).collect(),
+        extrinsics: block
+            .extrinsics
+            .iter()
+            .map(|x| format!("0x{}", hex(x)))
+            .collect(),
         receipts: receipts
             .receipts
             .iter()
@@ -171,10 +181,12 @@ fn block_info(block: &Block, receipts: &StoredReceipts) -> BlockInfo {
 fn block_number(snap: &Snapshot, id: Option<Value>) -> Result<Option<u64>, ErrorObjectOwned> {
     match id {
         None | Some(Value::Null) => Ok(snap.head().map(|h| h.number)),
-        Some(Value::Number(n)) => n
-            .as_u64()
-            .map(Some)
-            .ok_or_else(|| err(codes::BAD_PARAM, "block number must be a non-negative integer")),
+        Some(Value::Number(n)) => n.as_u64().map(Some).ok_or_else(|| {
+            err(
+                codes::BAD_PARAM,
+                "block number must be a non-negative integer",
+            )
+        }),
         Some(Value::String(s)) => Ok(snap.block_number(&parse_hash(&s)?)),
         Some(_) => Err(err(codes::BAD_PARAM, "block id must be a number or a hash")),
     }
@@ -193,14 +205,17 @@ pub fn module(ctx: RpcContext) -> Result<RpcModule<RpcContext>, String> {
     let reg = |e: jsonrpsee::core::RegisterMethodError| e.to_string();
 
     m.register_method("system_info", |_, ctx, _| {
-        timed(ctx, "system_info", || serde_json::to_value(&ctx.info).unwrap_or(Value::Null))
+        timed(ctx, "system_info", || {
+            serde_json::to_value(&ctx.info).unwrap_or(Value::Null)
+        })
     })
-        .map_err(reg)?;
+    .map_err(reg)?;
     m.register_blocking_method("chain_getHead", |_, ctx, _| {
         timed(&ctx, "chain_getHead", || {
             let snap = snapshot(&ctx)?;
             let head = snap.head().ok_or_else(|| internal("no head"))?;
-            let (block, _) = block_at(&snap, head.number).ok_or_else(|| internal("head block missing"))?;
+            let (block, _) =
+                block_at(&snap, head.number).ok_or_else(|| internal("head block missing"))?;
             let best = ctx.chain.best().filter(|(n, _)| *n > head.number);
             Ok::<_, ErrorObjectOwned>(json!({
                 "finalized": HeadInfo::of(&block.header, head.hash),
@@ -249,9 +264,13 @@ pub fn module(ctx: RpcContext) -> Result<RpcModule<RpcContext>, String> {
             let Some(loc) = snap.tx_location(&hash) else {
                 return Ok::<_, ErrorObjectOwned>(None);
             };
-            let (block, receipts) = block_at(&snap, loc.block).ok_or_else(|| internal("block missing"))?;
+            let (block, receipts) =
+                block_at(&snap, loc.block).ok_or_else(|| internal("block missing"))?;
             let i = usize::try_from(loc.index).unwrap_or(usize::MAX);
-            let r = receipts.receipts.get(i).ok_or_else(|| internal("receipt missing"))?;
+            let r = receipts
+                .receipts
+                .get(i)
+                .ok_or_else(|| internal("receipt missing"))?;
             let mut v = receipt_json(r, i);
             if let Value::Object(o) = &mut v {
                 o.insert("block".into(), json!(hex32(&block.hash())));
@@ -301,7 +320,9 @@ pub fn module(ctx: RpcContext) -> Result<RpcModule<RpcContext>, String> {
     })
     .map_err(reg)?;
     m.register_blocking_method("author_submitExtrinsic", |p, ctx, _| {
-        timed(&ctx, "author_submitExtrinsic", || submit(&ctx, &p).map(|h| hex32(&h)))
+        timed(&ctx, "author_submitExtrinsic", || {
+            submit(&ctx, &p).map(|h| hex32(&h))
+        })
     })
     .map_err(reg)?;
     m.register_subscription(
@@ -315,14 +336,18 @@ pub fn module(ctx: RpcContext) -> Result<RpcModule<RpcContext>, String> {
         "chain_subscribeNewHeads",
         "chain_newHead",
         "chain_unsubscribeNewHeads",
-        |_, pending, ctx, _| async move { forward(pending, ctx.chain.events.new_heads.subscribe()).await },
+        |_, pending, ctx, _| async move {
+            forward(pending, ctx.chain.events.new_heads.subscribe()).await
+        },
     )
     .map_err(reg)?;
     m.register_subscription(
         "chain_subscribeFinalizedHeads",
         "chain_finalizedHead",
         "chain_unsubscribeFinalizedHeads",
-        |_, pending, ctx, _| async move { forward(pending, ctx.chain.events.finalized_heads.subscribe()).await },
+        |_, pending, ctx, _| async move {
+            forward(pending, ctx.chain.events.finalized_heads.subscribe()).await
+        },
     )
     .map_err(reg)?;
     m.register_subscription(
@@ -342,11 +367,19 @@ fn submit(ctx: &RpcContext, p: &Params<'_>) -> Result<[u8; 32], ErrorObjectOwned
         agora_runtime::extrinsic::MAX_EXTRINSIC_LEN,
     )?;
     ctx.chain.submit(bytes).map_err(|r| {
-        ErrorObjectOwned::owned(codes::REJECTED, r.to_string(), Some(json!({"reason": r.name()})))
+        ErrorObjectOwned::owned(
+            codes::REJECTED,
+            r.to_string(),
+            Some(json!({"reason": r.name()})),
+        )
     })
 }
 
-async fn watch(p: Params<'static>, pending: PendingSubscriptionSink, ctx: Arc<RpcContext>) -> SubscriptionResult {
+async fn watch(
+    p: Params<'static>,
+    pending: PendingSubscriptionSink,
+    ctx: Arc<RpcContext>,
+) -> SubscriptionResult {
     let start = Instant::now();
     let bytes = match p.one::<String>() {
         Ok(s) => s,
@@ -355,7 +388,11 @@ async fn watch(p: Params<'static>, pending: PendingSubscriptionSink, ctx: Arc<Rp
             return Ok(());
         }
     };
-    let parsed = parse_hex(&bytes, "extrinsic", agora_runtime::extrinsic::MAX_EXTRINSIC_LEN);
+    let parsed = parse_hex(
+        &bytes,
+        "extrinsic",
+        agora_runtime::extrinsic::MAX_EXTRINSIC_LEN,
+    );
     let bytes = match parsed {
         Ok(b) => b,
         Err(e) => {
@@ -372,11 +409,17 @@ async fn watch(p: Params<'static>, pending: PendingSubscriptionSink, ctx: Arc<Rp
         .map_err(|e| e.to_string())?;
     if let Err(r) = submitted {
         pending
-            .reject(ErrorObjectOwned::owned(codes::REJECTED, r.to_string(), Some(json!({"reason": r.name()}))))
+            .reject(ErrorObjectOwned::owned(
+                codes::REJECTED,
+                r.to_string(),
+                Some(json!({"reason": r.name()})),
+            ))
             .await;
         return Ok(());
     }
-    ctx.chain.metrics.observe_rpc("author_submitAndWatchExtrinsic", start.elapsed());
+    ctx.chain
+        .metrics
+        .observe_rpc("author_submitAndWatchExtrinsic", start.elapsed());
     let sink = pending.accept().await?;
     loop {
         tokio::select! {
@@ -402,7 +445,10 @@ fn status_json(s: &TxStatus, hash: &[u8; 32]) -> Value {
     v
 }
 
-async fn forward<T: Serialize + Clone>(pending: PendingSubscriptionSink, mut rx: broadcast::Receiver<T>) -> SubscriptionResult {
+async fn forward<T: Serialize + Clone>(
+    pending: PendingSubscriptionSink,
+    mut rx: broadcast::Receiver<T>,
+) -> SubscriptionResult {
     let sink = pending.accept().await?;
     loop {
         tokio::select! {
@@ -421,7 +467,11 @@ async fn forward<T: Serialize + Clone>(pending: PendingSubscriptionSink, mut rx:
 }
 
 /// Starts the server on `addr`.
-pub async fn serve(addr: SocketAddr, limits: &RpcLimits, module: RpcModule<RpcContext>) -> Result<(SocketAddr, ServerHandle), String> {
+pub async fn serve(
+    addr: SocketAddr,
+    limits: &RpcLimits,
+    module: RpcModule<RpcContext>,
+) -> Result<(SocketAddr, ServerHandle), String> {
     let cfg = ServerConfig::builder()
         .max_request_body_size(limits.max_request_body)
         .max_response_body_size(limits.max_response_body)

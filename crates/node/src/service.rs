@@ -46,7 +46,12 @@ pub fn open(settings: &Settings, dir: &std::path::Path) -> Result<Opened, String
     let genesis_block = Block::genesis(state.root());
     let store = Store::open(&dir.join("state.redb")).map_err(|e| e.to_string())?;
     let head = store
-        .init_genesis(&state, genesis_hash, genesis_block.hash(), &genesis_block.encode())
+        .init_genesis(
+            &state,
+            genesis_hash,
+            genesis_block.hash(),
+            &genesis_block.encode(),
+        )
         .map_err(|e| e.to_string())?;
     info!(
         height = head.number,
@@ -100,7 +105,10 @@ impl Drop for TempDir {
 
 /// Runs the node until SIGINT or SIGTERM. `on_ready` receives the RPC address once it
 /// listens.
-pub fn run(settings: Settings, on_ready: impl FnOnce(SocketAddr) + Send + 'static) -> Result<(), String> {
+pub fn run(
+    settings: Settings,
+    on_ready: impl FnOnce(SocketAddr) + Send + 'static,
+) -> Result<(), String> {
     let (dir, _temp) = match &settings.data_dir {
         DataDir::Persistent(p) => (p.clone(), None),
         DataDir::Ephemeral => {
@@ -213,7 +221,8 @@ async fn serve_metrics(
                 return;
             }
             let head = String::from_utf8_lossy(&buf[..n]);
-            let response = if head.starts_with("GET /metrics ") || head.starts_with("GET /metrics?") {
+            let response = if head.starts_with("GET /metrics ") || head.starts_with("GET /metrics?")
+            {
                 let mut body = node.render();
                 body.push_str(&engine());
                 format!(
@@ -221,7 +230,8 @@ async fn serve_metrics(
                     body.len()
                 )
             } else {
-                "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_string()
+                "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    .to_string()
             };
             if let Err(e) = sock.write_all(response.as_bytes()).await {
                 warn!(error = %e, "metrics response");

@@ -29,55 +29,118 @@ fn stateless_rejections() {
     let mut p = pool(&chain, Limits::default());
     // Too large: refused before decoding.
     let big = vec![1u8; MAX_EXTRINSIC_LEN + 1];
-    assert_eq!(p.submit(big, &chain.state), Err(Rejection::TooLarge(MAX_EXTRINSIC_LEN + 1)));
+    assert_eq!(
+        p.submit(big, &chain.state),
+        Err(Rejection::TooLarge(MAX_EXTRINSIC_LEN + 1))
+    );
     // Garbage.
-    assert!(matches!(p.submit(vec![1, 2, 3], &chain.state), Err(Rejection::BadEncoding(_))));
+    assert!(matches!(
+        p.submit(vec![1, 2, 3], &chain.state),
+        Err(Rejection::BadEncoding(_))
+    ));
     // Trailing bytes.
     let mut x = signed(&chain, "//Alice", 0, transfer("//Bob", TAO));
     x.push(0);
-    assert!(matches!(p.submit(x, &chain.state), Err(Rejection::BadEncoding(_))));
+    assert!(matches!(
+        p.submit(x, &chain.state),
+        Err(Rejection::BadEncoding(_))
+    ));
     // Unknown version.
-    let mut xt = Extrinsic::sign(&key("//Alice"), &chain.genesis_hash(), 0, transfer("//Bob", TAO));
+    let mut xt = Extrinsic::sign(
+        &key("//Alice"),
+        &chain.genesis_hash(),
+        0,
+        transfer("//Bob", TAO),
+    );
     xt.version = extrinsic::EXTRINSIC_VERSION + 1;
     assert_eq!(
         p.submit(xt.encode(), &chain.state),
-        Err(Rejection::UnsupportedVersion(extrinsic::EXTRINSIC_VERSION + 1))
+        Err(Rejection::UnsupportedVersion(
+            extrinsic::EXTRINSIC_VERSION + 1
+        ))
     );
     // Signed for another chain.
     let other = Extrinsic::sign(&key("//Alice"), &[9; 32], 0, transfer("//Bob", TAO)).encode();
     assert_eq!(p.submit(other, &chain.state), Err(Rejection::BadSignature));
     // A signature by someone else.
-    let mut forged = Extrinsic::sign(&key("//Bob"), &chain.genesis_hash(), 0, transfer("//Bob", TAO));
+    let mut forged = Extrinsic::sign(
+        &key("//Bob"),
+        &chain.genesis_hash(),
+        0,
+        transfer("//Bob", TAO),
+    );
     forged.signer = account("//Alice");
-    assert_eq!(p.submit(forged.encode(), &chain.state), Err(Rejection::BadSignature));
+    assert_eq!(
+        p.submit(forged.encode(), &chain.state),
+        Err(Rejection::BadSignature)
+    );
     assert!(p.is_empty(), "rejections leave the pool unchanged");
 }
 
 #[test]
 fn nonce_window_and_fee_affordability() {
     let mut chain = TestChain::dev();
-    chain.submit(&key("//Alice"), transfer("//Bob", TAO)).unwrap();
-    let mut p = pool(&chain, Limits { max_nonce_gap: 4, ..Limits::default() });
-    assert_eq!(
-        p.submit(signed(&chain, "//Alice", 0, transfer("//Bob", 1)), &chain.state),
-        Err(Rejection::Stale { expected: 1, got: 0 })
+    chain
+        .submit(&key("//Alice"), transfer("//Bob", TAO))
+        .unwrap();
+    let mut p = pool(
+        &chain,
+        Limits {
+            max_nonce_gap: 4,
+            ..Limits::default()
+        },
     );
     assert_eq!(
-        p.submit(signed(&chain, "//Alice", 6, transfer("//Bob", 1)), &chain.state),
-        Err(Rejection::FutureTooFar { expected: 1, got: 6, gap: 4 })
+        p.submit(
+            signed(&chain, "//Alice", 0, transfer("//Bob", 1)),
+            &chain.state
+        ),
+        Err(Rejection::Stale {
+            expected: 1,
+            got: 0
+        })
+    );
+    assert_eq!(
+        p.submit(
+            signed(&chain, "//Alice", 6, transfer("//Bob", 1)),
+            &chain.state
+        ),
+        Err(Rejection::FutureTooFar {
+            expected: 1,
+            got: 6,
+            gap: 4
+        })
     );
     // Inside the window a future nonce is admitted.
-    assert!(p.submit(signed(&chain, "//Alice", 5, transfer("//Bob", 1)), &chain.state).is_ok());
+    assert!(
+        p.submit(
+            signed(&chain, "//Alice", 5, transfer("//Bob", 1)),
+            &chain.state
+        )
+        .is_ok()
+    );
     // An account without funds cannot pay the fee.
-    let r = p.submit(signed(&chain, "//Nobody", 0, transfer("//Bob", 1)), &chain.state);
-    assert!(matches!(r, Err(Rejection::CannotPayFee { spendable: 0, .. })), "{r:?}");
+    let r = p.submit(
+        signed(&chain, "//Nobody", 0, transfer("//Bob", 1)),
+        &chain.state,
+    );
+    assert!(
+        matches!(r, Err(Rejection::CannotPayFee { spendable: 0, .. })),
+        "{r:?}"
+    );
     assert_eq!(p.len(), 1);
 }
 
 #[test]
 fn duplicates_replacement_and_sender_limit() {
     let chain = TestChain::dev();
-    let mut p = pool(&chain, Limits { max_per_sender: 2, ..Limits::default() });
+    let mut p = pool(
+        &chain,
+        Limits {
+            max_per_sender: 2,
+            ..Limits::default()
+        },
+    );
     let a = signed(&chain, "//Alice", 0, transfer("//Bob", 100));
     let h = p.submit(a.clone(), &chain.state).unwrap().hash;
     assert_eq!(p.submit(a, &chain.state), Err(Rejection::AlreadyKnown));
@@ -98,16 +161,25 @@ fn duplicates_replacement_and_sender_limit() {
     assert_eq!(admitted.removed[0].reason, "Replaced");
     assert!(!p.contains(&h));
     // Per-sender limit.
-    p.submit(signed(&chain, "//Alice", 1, transfer("//Bob", 1)), &chain.state).unwrap();
+    p.submit(
+        signed(&chain, "//Alice", 1, transfer("//Bob", 1)),
+        &chain.state,
+    )
+    .unwrap();
     assert_eq!(
-        p.submit(signed(&chain, "//Alice", 2, transfer("//Bob", 1)), &chain.state),
+        p.submit(
+            signed(&chain, "//Alice", 2, transfer("//Bob", 1)),
+            &chain.state
+        ),
         Err(Rejection::SenderLimit(2))
     );
     // At the limit, replacing one of the sender's transactions is still allowed.
     let register2 = Call::SubtensorModule(SubtensorCall::register_network {
         hotkey: account("//AliceHot2"),
     });
-    let replaced = p.submit(signed(&chain, "//Alice", 1, register2), &chain.state).unwrap();
+    let replaced = p
+        .submit(signed(&chain, "//Alice", 1, register2), &chain.state)
+        .unwrap();
     assert_eq!(replaced.removed.len(), 1);
     assert_eq!(p.len(), 2);
 }
@@ -115,22 +187,46 @@ fn duplicates_replacement_and_sender_limit() {
 #[test]
 fn a_full_pool_evicts_the_lowest_fee_only_for_a_higher_fee() {
     let chain = TestChain::dev();
-    let mut p = pool(&chain, Limits { max_txs: 2, ..Limits::default() });
-    let low = p.submit(signed(&chain, "//Alice", 0, transfer("//Bob", 1)), &chain.state).unwrap().hash;
-    p.submit(signed(&chain, "//Bob", 0, transfer("//Alice", 1)), &chain.state).unwrap();
+    let mut p = pool(
+        &chain,
+        Limits {
+            max_txs: 2,
+            ..Limits::default()
+        },
+    );
+    let low = p
+        .submit(
+            signed(&chain, "//Alice", 0, transfer("//Bob", 1)),
+            &chain.state,
+        )
+        .unwrap()
+        .hash;
+    p.submit(
+        signed(&chain, "//Bob", 0, transfer("//Alice", 1)),
+        &chain.state,
+    )
+    .unwrap();
     // Equal fee: refused.
     assert_eq!(
-        p.submit(signed(&chain, "//Charlie", 0, transfer("//Alice", 1)), &chain.state),
+        p.submit(
+            signed(&chain, "//Charlie", 0, transfer("//Alice", 1)),
+            &chain.state
+        ),
         Err(Rejection::PoolFull)
     );
     // Higher fee: the lowest (newest among equals) goes.
     let register = Call::SubtensorModule(SubtensorCall::register_network {
         hotkey: account("//DaveHot"),
     });
-    let admitted = p.submit(signed(&chain, "//Dave", 0, register), &chain.state).unwrap();
+    let admitted = p
+        .submit(signed(&chain, "//Dave", 0, register), &chain.state)
+        .unwrap();
     assert_eq!(admitted.removed.len(), 1);
     assert_eq!(admitted.removed[0].reason, "Evicted");
-    assert_ne!(admitted.removed[0].hash, low, "among equal fees the newest is evicted first");
+    assert_ne!(
+        admitted.removed[0].hash, low,
+        "among equal fees the newest is evicted first"
+    );
     assert_eq!(p.len(), 2);
 }
 

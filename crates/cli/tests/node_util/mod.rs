@@ -1,5 +1,5 @@
 //! Helpers for tests that run real `agora node` processes.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -31,12 +31,18 @@ impl Drop for Node {
 /// RPC server listens.
 pub fn start_dev(data_dir: Option<&Path>, block_time_ms: u64, extra: &[&str]) -> Node {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_agora"));
-    cmd.args(["node", "--dev", "--rpc-addr", "127.0.0.1:0", "--block-time-ms"])
-        .arg(block_time_ms.to_string())
-        .args(extra)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
+    cmd.args([
+        "node",
+        "--dev",
+        "--rpc-addr",
+        "127.0.0.1:0",
+        "--block-time-ms",
+    ])
+    .arg(block_time_ms.to_string())
+    .args(extra)
+    .env("RUST_LOG", "warn")
+    .stdout(Stdio::piped())
+    .stderr(Stdio::inherit());
     if let Some(d) = data_dir {
         cmd.arg("--data-dir").arg(d);
     }
@@ -114,7 +120,9 @@ pub fn hex(b: &[u8]) -> String {
 /// The chain's genesis hash from `system_info`.
 pub fn genesis_hash(addr: SocketAddr) -> [u8; 32] {
     let info = call(addr, "system_info", json!([]));
-    unhex(info["genesisHash"].as_str().unwrap()).try_into().unwrap()
+    unhex(info["genesisHash"].as_str().unwrap())
+        .try_into()
+        .unwrap()
 }
 
 /// A signed extrinsic as `0x` hex.
