@@ -111,7 +111,7 @@ fn snapshot(ctx: &RpcContext) -> Result<Snapshot, ErrorObjectOwned> {
 
 fn parse_hex(s: &str, what: &str, max: usize) -> Result<Vec<u8>, ErrorObjectOwned> {
     let h = s.strip_prefix("0x").unwrap_or(s);
-    if h.len() % 2 != 0 || h.len() / 2 > max {
+    if !h.len().is_multiple_of(2) || h.len() / 2 > max {
         return Err(err(
             codes::BAD_PARAM,
             format!("{what}: expected at most {max} bytes of even-length hex"),

@@ -158,6 +158,9 @@ fn two_nodes_fed_the_same_blocks_reach_the_same_state() {
     assert!(!b.chain.verify(&[], &raw(&*b.chain, good), &other_leader));
 }
 
+/// (height, block hash, state root).
+type HeightRecord = (u64, [u8; 32], [u8; 32]);
+
 /// Runs `n` validators with the real chain on the simulated network; returns the per-height
 /// (hash, state root) of every validator and the auditor digest.
 fn simulate_chains(
@@ -165,7 +168,7 @@ fn simulate_chains(
     seed: u64,
     target: u64,
     txs: &[Vec<Vec<u8>>],
-) -> (Vec<Vec<(u64, [u8; 32], [u8; 32])>>, String) {
+) -> (Vec<Vec<HeightRecord>>, String) {
     let s = settings(n);
     let opened: Vec<Opened> = (0..n)
         .map(|i| open(&s, &temp(&format!("sim{seed}-{i}"))).unwrap())
