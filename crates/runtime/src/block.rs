@@ -19,7 +19,7 @@ use crate::ctx::Ctx;
 use crate::emission::block_emission_for_issuance;
 use crate::epoch::{EpochInput, MechanismsOutput, run_mechanisms};
 use crate::event::SubtensorEvent;
-use crate::stake;
+use crate::staking;
 use crate::state::Overlay;
 use crate::storage::*;
 use crate::{neurons, weights};
@@ -36,6 +36,8 @@ pub fn on_initialize(ctx: &mut Ctx<'_>) {
         distribute_emission(ctx, netuid, pending);
         LAST_MECHANISM_STEP_BLOCK.insert(&mut ctx.st, &netuid, &ctx.block);
     }
+    // Step 7: pending childkeys of the subnets whose epoch slot fired (§5.7).
+    crate::childkeys::try_set_pending_children(ctx);
 }
 
 /// Every non-root subnet, in netuid order.
@@ -200,14 +202,10 @@ fn drain_pending(ctx: &mut Ctx<'_>) -> Vec<(NetUid, Pending)> {
 pub fn epoch_input(st: &Overlay<'_>, netuid: NetUid, mecid: MechId, now: u64) -> EpochInput {
     let n = SUBNETWORK_N.get(st, &netuid);
     let idx = netuid_index(netuid, mecid);
-    let hotkeys: Vec<Option<AccountId>> =
-        (0..n).map(|uid| KEYS.try_get(st, &(netuid, uid))).collect();
-    let stake_of = |sub: NetUid| -> Vec<u64> {
-        hotkeys
-            .iter()
-            .map(|h| h.map_or(0, |h| stake::total_hotkey_alpha(st, &h, sub)))
-            .collect()
-    };
+    // Inherited stake per uid (`get_stake_weights_for_network`, §5.7), floored to rao as the
+    // reference's `get_inherited_for_hotkey_on_subnet` returns it.
+    let stakes = crate::childkeys::stake_weights_for_network(st, netuid);
+    let floor = |x: agora_primitives::I64F64| x.saturating_to_num::<u64>();
     let owner_uid = SUBNET_OWNER_HOTKEY
         .try_get(st, &netuid)
         .and_then(|h| UIDS.try_get(st, &(netuid, h)));
@@ -221,8 +219,8 @@ pub fn epoch_input(st: &Overlay<'_>, netuid: NetUid, mecid: MechId, now: u64) ->
         block_at_registration: (0..n)
             .map(|uid| BLOCK_AT_REGISTRATION.get(st, &(netuid, uid)))
             .collect(),
-        alpha_stake: stake_of(netuid),
-        tao_stake: stake_of(ROOT_NETUID),
+        alpha_stake: stakes.iter().map(|w| floor(w.alpha)).collect(),
+        tao_stake: stakes.iter().map(|w| floor(w.tao)).collect(),
         tao_weight: TAO_WEIGHT.get(st),
         stake_threshold: STAKE_THRESHOLD.get(st),
         owner_uid,
@@ -326,7 +324,13 @@ fn distribute_emission(ctx: &mut Ctx<'_>, netuid: NetUid, pending: Pending) {
             continue;
         }
         let coldkey = OWNER.get(&ctx.st, hotkey);
-        stake::increase_stake(&mut ctx.st, hotkey, &coldkey, netuid, amount);
+        staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
+            &mut ctx.st,
+            hotkey,
+            &coldkey,
+            netuid,
+            amount,
+        );
     }
     let burned = if total_incentive == 0 {
         U96F32::saturating_from_num(0u8)
@@ -352,7 +356,13 @@ fn distribute_emission(ctx: &mut Ctx<'_>, netuid: NetUid, pending: Pending) {
         let amount = u128::from(pool).saturating_mul(u128::from(w)) / total_weight;
         let amount = u64::try_from(amount).unwrap_or(u64::MAX);
         let coldkey = OWNER.get(&ctx.st, hotkey);
-        stake::increase_stake(&mut ctx.st, hotkey, &coldkey, netuid, amount);
+        staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
+            &mut ctx.st,
+            hotkey,
+            &coldkey,
+            netuid,
+            amount,
+        );
         ALPHA_DIVIDENDS_PER_SUBNET.insert(&mut ctx.st, &(netuid, *hotkey), &amount);
     }
 
@@ -362,6 +372,12 @@ fn distribute_emission(ctx: &mut Ctx<'_>, netuid: NetUid, pending: Pending) {
             SUBNET_OWNER.try_get(&ctx.st, &netuid),
         )
     {
-        stake::increase_stake(&mut ctx.st, &h, &c, netuid, pending.owner_cut);
+        staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
+            &mut ctx.st,
+            &h,
+            &c,
+            netuid,
+            pending.owner_cut,
+        );
     }
 }

@@ -28,6 +28,7 @@ pub mod balances;
 pub mod block;
 pub mod call;
 pub mod chain;
+pub mod childkeys;
 pub mod ctx;
 pub mod dispatch;
 pub mod emission;
@@ -38,11 +39,13 @@ pub mod extrinsic;
 pub mod fees;
 pub mod genesis;
 pub mod governance;
+pub mod info;
 pub mod neurons;
-pub mod stake;
+pub mod staking;
 pub mod state;
 pub mod storage;
 pub mod subnets;
+pub mod swap;
 pub mod types;
 pub mod weights;
 
@@ -63,7 +66,7 @@ macro_rules! event_from {
         }
     )*};
 }
-event_from!(BalancesEvent => Balances, FeeEvent => TransactionPayment, SubtensorEvent => SubtensorModule, SudoEvent => Sudo);
+event_from!(BalancesEvent => Balances, FeeEvent => TransactionPayment, SubtensorEvent => SubtensorModule, SudoEvent => Sudo, SwapEvent => Swap);
 
 impl From<governance::ParamEvent> for Event {
     fn from(e: governance::ParamEvent) -> Self {

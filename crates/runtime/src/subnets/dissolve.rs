@@ -13,9 +13,11 @@
 //!   `RegisteredSubnetCounter` (kept by design) and the subnet account's balance (its
 //!   existential deposit, as in the reference).
 //!
-//! Until the economics issue: alpha positions are the raw `Alpha` entries (no share pools),
-//! `SubnetProtocolAlpha` does not exist (taken as 0), the price is
-//! [`super::register::spot_price`], and root-claim state and the AMM have nothing to clear.
+//! Positions are valued through the hotkeys' share pools (falling back to the raw share
+//! count where a pool values them at 0, as the reference does), the price is the AMM's spot
+//! price, and the AMM's state is cleared after the payout (`clear_protocol_liquidity`).
+//! `SubnetProtocolAlpha` (protocol chain-buys, coinbase) is taken as 0 until the coinbase
+//! module records it; root-claim state is the coinbase module's to finalise.
 
 use agora_primitives::{AccountId, SafeDiv, U64F64, U96F32};
 
@@ -26,7 +28,7 @@ use crate::event::SubtensorEvent;
 use crate::state::Overlay;
 use crate::storage::*;
 
-use super::register::{DYNAMIC_MECHANISM, spot_price};
+use super::register::DYNAMIC_MECHANISM;
 use super::tempo::TEMPO_LAST_SET;
 use super::{TAO_IN_REFUND_DEPLOYMENT_BLOCK, subnet_exists};
 
@@ -78,6 +80,7 @@ pub fn dissolve_network(ctx: &mut Ctx<'_>, netuid: NetUid) -> DispatchResult {
         Error::SubnetNotExists,
     )?;
     destroy_alpha_in_out_stakes(ctx, netuid);
+    crate::swap::clear_protocol_liquidity(&mut ctx.st, netuid);
     remove_network(ctx, netuid);
     ctx.deposit(SubtensorEvent::NetworkRemoved(netuid));
     Ok(())
@@ -145,7 +148,7 @@ fn destroy_alpha_in_out_stakes(ctx: &mut Ctx<'_>, netuid: NetUid) {
             .floor()
             .saturating_to_num::<u64>();
         if owner_alpha > 0 {
-            let price = U96F32::saturating_from_num(spot_price(&ctx.st, netuid));
+            let price = U96F32::saturating_from_num(crate::swap::current_price(&ctx.st, netuid));
             owner_emission_tao = U96F32::saturating_from_num(owner_alpha)
                 .saturating_mul(price)
                 .floor()
@@ -173,11 +176,16 @@ fn destroy_alpha_in_out_stakes(ctx: &mut Ctx<'_>, netuid: NetUid) {
     let mut weights: Vec<u128> = Vec::new();
     let mut total: u128 = protocol_alpha;
     for hot in &hotkeys {
-        for ((cold, n), value) in ALPHA.iter_prefix1(&ctx.st, hot) {
+        for (cold, n, shares) in crate::staking::shares::positions_of_hotkey(&ctx.st, hot) {
             if n != netuid {
                 continue;
             }
             positions.push((*hot, cold));
+            // The pool's value of the shares; the raw share count if the pool says 0.
+            let value = match crate::staking::alpha(&ctx.st, hot, &cold, netuid) {
+                0 => shares.to_u64(),
+                v => v,
+            };
             if value > 0 {
                 total = total.saturating_add(u128::from(value));
                 weights.push(u128::from(value));
@@ -221,10 +229,11 @@ fn destroy_alpha_in_out_stakes(ctx: &mut Ctx<'_>, netuid: NetUid) {
     }
 
     for (hot, cold) in positions {
-        ALPHA.remove(&mut ctx.st, &(hot, cold, netuid));
+        ALPHA_V2.remove(&mut ctx.st, &(hot, cold, netuid));
     }
     for hot in hotkeys {
         TOTAL_HOTKEY_ALPHA.remove(&mut ctx.st, &(hot, netuid));
+        TOTAL_HOTKEY_SHARES_V2.remove(&mut ctx.st, &(hot, netuid));
     }
     SUBNET_ALPHA_IN.remove(&mut ctx.st, &netuid);
     SUBNET_ALPHA_OUT.remove(&mut ctx.st, &netuid);
@@ -297,7 +306,8 @@ netuid_items! {
         TRANSFER_TOGGLE, RECYCLE_OR_BURN, OWNER_CUT_ENABLED, OWNER_CUT_AUTO_LOCK_ENABLED,
         IMMUNE_OWNER_UIDS_LIMIT, MIN_NON_IMMUNE_UIDS, MECHANISM_COUNT_CURRENT,
         MECHANISM_EMISSION_SPLIT, EMA_PRICE_HALVING_BLOCKS, ROOT_CLAIMABLE_THRESHOLD,
-        MIN_CHILDKEY_TAKE_PER_SUBNET, SCALING_LAW_POWER, FEE_RATE,
+        MIN_CHILDKEY_TAKE_PER_SUBNET, SCALING_LAW_POWER, FEE_RATE, SUBNET_VOLUME,
+        SUBNET_TAO_FLOW, SWAP_BALANCER, PAL_SWAP_INITIALIZED,
         // per-uid epoch vectors keyed by netuid
         ACTIVE, EMISSION, CONSENSUS, DIVIDENDS, VALIDATOR_TRUST, VALIDATOR_PERMIT,
         STAKE_WEIGHT, PRUNING_SCORES, LAST_MECHANISM_STEP_BLOCK,
@@ -342,6 +352,7 @@ fn remove_network(ctx: &mut Ctx<'_>, netuid: NetUid) {
         ctx.deposit(SubtensorEvent::SubnetIdentityRemoved(netuid));
     }
     remove_netuid_items(&mut ctx.st, netuid);
+    crate::childkeys::remove_network(&mut ctx.st, netuid);
 }
 
 #[cfg(test)]
