@@ -63,7 +63,7 @@ pub const READS: &[Read] = &[
     }),
     read!(
         "agora_selectiveMetagraph",
-        |st, netuid: NetUid, indexes: Vec<u16>| { info::selective_metagraph(st, netuid, &indexes) }
+        |st, netuid: NetUid, indexes: Vec<u16>| info::selective_metagraph(st, netuid, &indexes)
     ),
     read!(
         "agora_subnetState",
