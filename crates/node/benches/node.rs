@@ -32,7 +32,7 @@ fn settings() -> Settings {
     s.mempool.max_per_sender = 1024;
     s.mempool.max_nonce_gap = 1024;
     for i in 0..SENDERS {
-        s.genesis.balances.push((format!("//Sender{i}"), 1_000_000 * TAO));
+        s.genesis.balances.push((format!("//Sender{i}"), 100_000 * TAO));
     }
     // A 256-uid subnet: the owner and 255 staked neurons; epochs every 10 blocks assign
     // validator permits; no weights rate limit, no commit-reveal.
