@@ -15,11 +15,11 @@ use agora_node::block::Block;
 use agora_node::config::{DataDir, Settings};
 use agora_node::rpc::{self, RpcContext, RpcLimits};
 use agora_node::service::{Opened, open};
+use agora_runtime::Call;
 use agora_runtime::call::{BalancesCall, SubtensorCall};
 use agora_runtime::extrinsic::Extrinsic;
 use agora_runtime::genesis::{GenesisNeuron, GenesisSubnet};
 use agora_runtime::testing::{TAO, account, key};
-use agora_runtime::Call;
 use criterion::{Criterion, criterion_group, criterion_main};
 use jsonrpsee_core::client::ClientT;
 use jsonrpsee_core::rpc_params;
@@ -28,11 +28,17 @@ use parity_scale_codec::Encode;
 const SENDERS: usize = 64;
 
 fn settings() -> Settings {
-    let mut s = Settings::dev(DataDir::Ephemeral, "127.0.0.1:0".parse().unwrap(), Duration::from_millis(250));
+    let mut s = Settings::dev(
+        DataDir::Ephemeral,
+        "127.0.0.1:0".parse().unwrap(),
+        Duration::from_millis(250),
+    );
     s.mempool.max_per_sender = 1024;
     s.mempool.max_nonce_gap = 1024;
     for i in 0..SENDERS {
-        s.genesis.balances.push((format!("//Sender{i}"), 100_000 * TAO));
+        s.genesis
+            .balances
+            .push((format!("//Sender{i}"), 100_000 * TAO));
     }
     // A 256-uid subnet: the owner and 255 staked neurons; epochs every 10 blocks assign
     // validator permits; no weights rate limit, no commit-reveal.
@@ -49,11 +55,11 @@ fn settings() -> Settings {
         ]
         .into_iter()
         .collect(),
-        neurons: (0..255)
+        neurons: (0..255u16)
             .map(|i| GenesisNeuron {
                 hotkey: format!("//V{i}//hot"),
                 coldkey: format!("//V{i}"),
-                stake: (1_000 + i as u64) * TAO,
+                stake: (1_000 + u64::from(i)) * TAO,
             })
             .collect(),
         pool_tao: None,
@@ -69,7 +75,10 @@ fn fresh(tag: &str) -> Opened {
 }
 
 fn raw(chain: &dyn Chain, bytes: Vec<u8>) -> RawBlock {
-    RawBlock { id: chain.parse(&bytes).unwrap(), bytes: Arc::new(bytes) }
+    RawBlock {
+        id: chain.parse(&bytes).unwrap(),
+        bytes: Arc::new(bytes),
+    }
 }
 
 /// Builds and commits blocks until the mempool is empty; returns the blocks.
@@ -78,7 +87,11 @@ fn drain(o: &Opened, parent: &mut RawBlock, view: &mut u64) -> Vec<RawBlock> {
     let mut out = Vec::new();
     while o.chain.mempool_len() > 0 {
         *view += 1;
-        let round = Round { view: *view, leader, now_ms: 1_000 * *view };
+        let round = Round {
+            view: *view,
+            leader,
+            now_ms: 1_000 * *view,
+        };
         let bytes = o.chain.propose(&[], parent, &round).unwrap();
         let block = raw(&*o.chain, bytes);
         o.chain.finalized(&block).unwrap();
@@ -139,7 +152,11 @@ fn pipeline(c: &mut Criterion) {
         for _ in 0..12 {
             let leader = ValidatorKey::dev(0).public();
             view += 1;
-            let r = Round { view, leader, now_ms: 1_000 * view };
+            let r = Round {
+                view,
+                leader,
+                now_ms: 1_000 * view,
+            };
             let block = raw(&*o.chain, o.chain.propose(&[], &parent, &r).unwrap());
             o.chain.finalized(&block).unwrap();
             parent = block;
@@ -155,10 +172,11 @@ fn pipeline(c: &mut Criterion) {
                         let call = Call::SubtensorModule(SubtensorCall::set_weights {
                             netuid: 1,
                             dests: (0..256).collect(),
-                            weights: (0..256).map(|w| 1 + w as u16).collect(),
+                            weights: (1..=256u16).collect(),
                             version_key: 0,
                         });
-                        Extrinsic::sign(&key(&format!("//V{i}//hot")), &genesis, nonce, call).encode()
+                        Extrinsic::sign(&key(&format!("//V{i}//hot")), &genesis, nonce, call)
+                            .encode()
                     })
                     .collect();
                 nonce += 1;
@@ -196,7 +214,11 @@ fn import(c: &mut Criterion) {
             for it in 0..iters {
                 let importer = fresh(&format!("import-b{it}"));
                 for (i, block) in blocks.iter().enumerate() {
-                    let r = Round { view: i as u64 + 1, leader, now_ms: u64::MAX / 2 };
+                    let r = Round {
+                        view: i as u64 + 1,
+                        leader,
+                        now_ms: u64::MAX / 2,
+                    };
                     let start = Instant::now();
                     assert!(importer.chain.verify(&[], block, &r));
                     importer.chain.finalized(block).unwrap();
@@ -208,7 +230,10 @@ fn import(c: &mut Criterion) {
         });
     });
     assert_eq!(
-        Block::decode_bounded(&blocks[0].bytes).unwrap().extrinsics.len(),
+        Block::decode_bounded(&blocks[0].bytes)
+            .unwrap()
+            .extrinsics
+            .len(),
         1_280
     );
     g.finish();
@@ -216,11 +241,24 @@ fn import(c: &mut Criterion) {
 
 fn rpc_latency(c: &mut Criterion) {
     let o = fresh("rpc");
-    let ctx = RpcContext { chain: o.chain.clone(), info: o.info.clone() };
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let ctx = RpcContext {
+        chain: o.chain.clone(),
+        info: o.info.clone(),
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let client = rt.block_on(async {
         let module = rpc::module(ctx).unwrap();
-        let (addr, handle) = rpc::serve("127.0.0.1:0".parse().unwrap(), &RpcLimits::default(), module).await.unwrap();
+        let (addr, handle) = rpc::serve(
+            "127.0.0.1:0".parse().unwrap(),
+            &RpcLimits::default(),
+            module,
+        )
+        .await
+        .unwrap();
         std::mem::forget(handle);
         jsonrpsee_ws_client::WsClientBuilder::default()
             .max_response_size(64 << 20)
@@ -231,14 +269,19 @@ fn rpc_latency(c: &mut Criterion) {
     let mut g = c.benchmark_group("rpc");
     g.bench_function("metagraph_256_uids_ws", |b| {
         b.iter(|| {
-            let v: serde_json::Value = rt.block_on(client.request("agora_metagraph", rpc_params![1])).unwrap();
+            let v: serde_json::Value = rt
+                .block_on(client.request("agora_metagraph", rpc_params![1]))
+                .unwrap();
             assert_eq!(v["hotkeys"].as_array().map(Vec::len), Some(256));
         });
     });
     g.bench_function("balance_ws", |b| {
         b.iter(|| {
             let _: serde_json::Value = rt
-                .block_on(client.request("state_getBalance", rpc_params![account("//Alice").to_string()]))
+                .block_on(client.request(
+                    "state_getBalance",
+                    rpc_params![account("//Alice").to_string()],
+                ))
                 .unwrap();
         });
     });
