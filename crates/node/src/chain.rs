@@ -158,7 +158,9 @@ impl NodeChain {
         let snap = self.store.snapshot().map_err(|e| {
             crate::mempool::Rejection::BadEncoding(format!("store unavailable: {e}"))
         })?;
-        let result = lock(&self.mempool).submit(bytes, &snap);
+        // Decoding and the signature are checked before taking the pool's lock.
+        let result = crate::mempool::check(&bytes, &self.genesis_hash)
+            .and_then(|xt| lock(&self.mempool).admit(xt, bytes, &snap));
         match &result {
             Ok(admitted) => {
                 self.metrics.tx_admitted();
