@@ -224,6 +224,27 @@ fn dev_node_serves_submit_watch_query_and_subscriptions() {
         assert!(format!("{r:?}").contains("Stale"), "{r:?}");
     });
 
+    // Oversized requests are refused before parsing (limit 2 MiB).
+    let big = format!(
+        "{{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"author_submitExtrinsic\",\"params\":[\"0x{}\"]}}",
+        "ab".repeat(1_500_000)
+    );
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        big.len()
+    )
+    .unwrap();
+    let _ = s.write_all(big.as_bytes());
+    let mut resp = String::new();
+    let _ = s.read_to_string(&mut resp);
+    assert!(
+        resp.starts_with("HTTP/1.1 413"),
+        "{}",
+        &resp[..resp.len().min(200)]
+    );
+
     // Proofs verify against the reported root.
     let head = call(addr, "chain_getHead", json!([]));
     assert!(head["finalized"]["stateRoot"].is_string());
