@@ -10,9 +10,9 @@ use std::time::Duration;
 use agora_runtime::Call;
 use agora_runtime::call::BalancesCall;
 use agora_runtime::testing::{TAO, account};
+use jsonrpsee_core::client::{ClientT, SubscriptionClientT};
+use jsonrpsee_core::rpc_params;
 use jsonrpsee_ws_client::WsClientBuilder;
-use jsonrpsee_ws_client::core::client::{ClientT, SubscriptionClientT};
-use jsonrpsee_ws_client::rpc_params;
 use node_util::*;
 use serde_json::{Value, json};
 
@@ -223,6 +223,27 @@ fn dev_node_serves_submit_watch_query_and_subscriptions() {
             .await;
         assert!(format!("{r:?}").contains("Stale"), "{r:?}");
     });
+
+    // Oversized requests are refused before parsing (limit 2 MiB).
+    let big = format!(
+        "{{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"author_submitExtrinsic\",\"params\":[\"0x{}\"]}}",
+        "ab".repeat(1_500_000)
+    );
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        big.len()
+    )
+    .unwrap();
+    let _ = s.write_all(big.as_bytes());
+    let mut resp = String::new();
+    let _ = s.read_to_string(&mut resp);
+    assert!(
+        resp.starts_with("HTTP/1.1 413"),
+        "{}",
+        &resp[..resp.len().min(200)]
+    );
 
     // Proofs verify against the reported root.
     let head = call(addr, "chain_getHead", json!([]));

@@ -158,7 +158,9 @@ impl NodeChain {
         let snap = self.store.snapshot().map_err(|e| {
             crate::mempool::Rejection::BadEncoding(format!("store unavailable: {e}"))
         })?;
-        let result = lock(&self.mempool).submit(bytes, &snap);
+        // Decoding and the signature are checked before taking the pool's lock.
+        let result = crate::mempool::check(&bytes, &self.genesis_hash)
+            .and_then(|xt| lock(&self.mempool).admit(xt, bytes, &snap));
         match &result {
             Ok(admitted) => {
                 self.metrics.tx_admitted();
@@ -323,7 +325,8 @@ impl NodeChain {
             if blocked.contains(&tx.signer) {
                 continue;
             }
-            match builder.apply(&tx.bytes) {
+            // The mempool verified the signature of these exact bytes at admission.
+            match builder.apply_preverified(&tx.bytes) {
                 Ok(_) => {
                     bytes += tx.bytes.len();
                     extrinsics.push(tx.bytes.clone());

@@ -21,6 +21,7 @@ use agora_runtime::extrinsic::{Extrinsic, MAX_EXTRINSIC_LEN, TxError};
 use agora_runtime::state::{Backend, Overlay};
 use agora_runtime::storage::NONCES;
 use agora_runtime::{balances, fees};
+use parity_scale_codec::Encode;
 
 /// Pool limits.
 #[derive(Clone, Debug)]
@@ -211,6 +212,17 @@ impl Mempool {
     /// Checks `bytes` against the committed `state` and pools it (see the module docs).
     pub fn submit(&mut self, bytes: Vec<u8>, state: &dyn Backend) -> Result<Admitted, Rejection> {
         let xt = check(&bytes, &self.genesis_hash)?;
+        self.admit(xt, bytes, state)
+    }
+
+    /// The stateful half of [`Mempool::submit`], for an extrinsic that already passed
+    /// [`check`] (so that signatures can be verified without holding the pool).
+    pub fn admit(
+        &mut self,
+        xt: Extrinsic,
+        bytes: Vec<u8>,
+        state: &dyn Backend,
+    ) -> Result<Admitted, Rejection> {
         let st = Overlay::new(state);
         let expected = NONCES.get(&st, &xt.signer);
         if xt.nonce < expected {
@@ -384,8 +396,9 @@ impl Mempool {
     }
 }
 
-/// Stateless checks: size, decoding, version and signature.
-fn check(bytes: &[u8], genesis_hash: &[u8; 32]) -> Result<Extrinsic, Rejection> {
+/// Stateless checks: size, decoding, version and signature for the chain with
+/// `genesis_hash`.
+pub fn check(bytes: &[u8], genesis_hash: &[u8; 32]) -> Result<Extrinsic, Rejection> {
     if bytes.len() > MAX_EXTRINSIC_LEN {
         return Err(Rejection::TooLarge(bytes.len()));
     }
@@ -394,6 +407,11 @@ fn check(bytes: &[u8], genesis_hash: &[u8; 32]) -> Result<Extrinsic, Rejection> 
         TxError::UnsupportedVersion(v) => Rejection::UnsupportedVersion(v),
         other => Rejection::BadEncoding(other.to_string()),
     })?;
+    // One encoding per extrinsic, so its hash (the pool's, the receipt's and the block
+    // index's) is the hash of the submitted bytes.
+    if xt.encode() != bytes {
+        return Err(Rejection::BadEncoding("non-canonical encoding".into()));
+    }
     xt.verify(genesis_hash).map_err(|e| match e {
         TxError::UnsupportedVersion(v) => Rejection::UnsupportedVersion(v),
         _ => Rejection::BadSignature,

@@ -48,13 +48,22 @@ fn raw(chain: &dyn Chain, bytes: Vec<u8>) -> RawBlock {
     }
 }
 
+/// Signed transfers (sr25519 signatures are randomised, so runs that must be identical
+/// reuse the same bytes).
+fn signed_transfers(genesis: &[u8; 32], from: &str, nonces: std::ops::Range<u32>) -> Vec<Vec<u8>> {
+    nonces
+        .map(|n| {
+            let call = Call::Balances(BalancesCall::transfer_keep_alive {
+                dest: account("//Eve"),
+                value: 1_000 + u64::from(n),
+            });
+            Extrinsic::sign(&key(from), genesis, n, call).encode()
+        })
+        .collect()
+}
+
 fn transfers(chain: &NodeChain, from: &str, nonces: std::ops::Range<u32>) {
-    for n in nonces {
-        let call = Call::Balances(BalancesCall::transfer_keep_alive {
-            dest: account("//Eve"),
-            value: 1_000 + u64::from(n),
-        });
-        let xt = Extrinsic::sign(&key(from), &chain.genesis_hash(), n, call).encode();
+    for xt in signed_transfers(&chain.genesis_hash(), from, nonces) {
         chain.submit(xt).unwrap();
     }
 }
@@ -149,24 +158,26 @@ fn two_nodes_fed_the_same_blocks_reach_the_same_state() {
     assert!(!b.chain.verify(&[], &raw(&*b.chain, good), &other_leader));
 }
 
+/// (height, block hash, state root).
+type HeightRecord = (u64, [u8; 32], [u8; 32]);
+
 /// Runs `n` validators with the real chain on the simulated network; returns the per-height
 /// (hash, state root) of every validator and the auditor digest.
 fn simulate_chains(
     n: usize,
     seed: u64,
     target: u64,
-) -> (Vec<Vec<(u64, [u8; 32], [u8; 32])>>, String) {
+    txs: &[Vec<Vec<u8>>],
+) -> (Vec<Vec<HeightRecord>>, String) {
     let s = settings(n);
     let opened: Vec<Opened> = (0..n)
         .map(|i| open(&s, &temp(&format!("sim{seed}-{i}"))).unwrap())
         .collect();
     // Everyone's mempool holds transfers; each leader includes its own.
-    for (i, o) in opened.iter().enumerate() {
-        transfers(
-            &o.chain,
-            ["//Alice", "//Bob", "//Charlie", "//Dave"][i % 4],
-            0..20,
-        );
+    for (o, txs) in opened.iter().zip(txs) {
+        for xt in txs {
+            o.chain.submit(xt.clone()).unwrap();
+        }
     }
     let chains: Vec<Arc<NodeChain>> = opened.iter().map(|o| o.chain.clone()).collect();
     let watched = chains.clone();
@@ -207,22 +218,41 @@ fn simulate_chains(
                 .collect()
         })
         .collect();
+    for i in 0..n {
+        let _ = std::fs::remove_dir_all(temp(&format!("sim{seed}-{i}")));
+    }
     (heads, outcome.auditor)
+}
+
+fn sim_txs(n: usize) -> Vec<Vec<Vec<u8>>> {
+    let s = settings(n);
+    let genesis =
+        agora_runtime::genesis::genesis_hash(&agora_runtime::genesis::build(&s.genesis).unwrap());
+    (0..n)
+        .map(|i| {
+            signed_transfers(
+                &genesis,
+                ["//Alice", "//Bob", "//Charlie", "//Dave"][i % 4],
+                0..20,
+            )
+        })
+        .collect()
 }
 
 #[test]
 fn four_validators_agree_on_every_block_and_state_root_and_replay_by_seed() {
-    let (heads, auditor) = simulate_chains(4, 11, 8);
+    let txs = sim_txs(4);
+    let (heads, auditor) = simulate_chains(4, 11, 8, &txs);
     for v in &heads[1..] {
         assert_eq!(v, &heads[0], "validators disagree");
     }
-    let (again, auditor2) = simulate_chains(4, 11, 8);
+    let (again, auditor2) = simulate_chains(4, 11, 8, &txs);
     assert_eq!(again, heads);
     assert_eq!(auditor, auditor2);
 }
 
 #[test]
 fn one_validator_dev_chain_on_the_simulated_engine() {
-    let (heads, _) = simulate_chains(1, 3, 10);
+    let (heads, _) = simulate_chains(1, 3, 10, &sim_txs(1));
     assert_eq!(heads[0].len(), 11);
 }
