@@ -203,7 +203,28 @@ pub async fn run(
         }
     };
 
-    // 3. Hyperparameters for a fast local network, as root.
+    // 3. Hyperparameters for a fast local network, as root. The admin freeze window (no
+    // hyperparameter changes in the last blocks before an epoch) is lifted first: with a short
+    // tempo it would cover most blocks.
+    let globals = chain
+        .api::<agora_api::runtime_api::GlobalParams>(())
+        .await?;
+    let window = globals
+        .iter()
+        .find(|(k, _)| k == b"admin_freeze_window")
+        .map(|(_, v)| *v);
+    if window != Some(0) {
+        let (_, call) = params::setter("admin_freeze_window", None, "0")?;
+        all(
+            chain,
+            vec![(
+                roles.alice.clone(),
+                sudo(call),
+                "lifting the admin freeze window".into(),
+            )],
+        )
+        .await?;
+    }
     let tempo = plan.tempo.to_string();
     let wanted: Vec<(&str, String)> = vec![
         ("tempo", tempo.clone()),
