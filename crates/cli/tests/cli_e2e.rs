@@ -369,6 +369,78 @@ fn wallets_transfer_subnet_register_stake_weights_and_metagraph() {
     let shown = cli.ok(&["subnet", "show", "--netuid", &n]);
     assert!(shown.contains("incentive"), "{shown}");
 
+    // Commit-reveal: direct weights are refused; a commit is saved and revealed in its
+    // reveal epoch (tempo 30 leaves time to try revealing too early first).
+    for (p, v) in [
+        ("commit_reveal_weights_enabled", "true"),
+        ("commit_reveal_period", "1"),
+        ("tempo", "30"),
+    ] {
+        cli.ok(&[
+            "sudo", "set", "--param", p, "--value", v, "--netuid", &n, "--name", "alice", "-y",
+        ]);
+    }
+    let out = cli.run(&[
+        "weights",
+        "set",
+        "--netuid",
+        &n,
+        "--name",
+        "val",
+        "--uids",
+        &m_uid,
+        "--weights",
+        "1",
+        "--yes",
+    ]);
+    assert_fails(&out, 1, "CommitRevealEnabled");
+    let targets = format!("0,{miner_uid}");
+    cli.ok(&[
+        "weights",
+        "commit",
+        "--netuid",
+        &n,
+        "--name",
+        "val",
+        "--uids",
+        &targets,
+        "--weights",
+        "1,1",
+        "--yes",
+    ]);
+    let pending = cli.json(&["weights", "pending", "--netuid", &n, "--name", "val"]);
+    let on_chain = pending["on_chain"].as_array().unwrap();
+    assert_eq!(on_chain.len(), 1, "{pending}");
+    assert_eq!(on_chain[0]["saved"], true);
+    let reveal_epoch = on_chain[0]["reveal_epoch"].as_u64().unwrap();
+    let out = cli.run(&[
+        "weights", "reveal", "--netuid", &n, "--name", "val", "--yes",
+    ]);
+    assert_fails(&out, 1, "too early");
+    wait_for(Duration::from_secs(60), || {
+        let p = cli.json(&["weights", "pending", "--netuid", &n, "--name", "val"]);
+        (p["next_block_epoch"].as_u64().unwrap() >= reveal_epoch).then_some(())
+    });
+    cli.ok(&[
+        "weights", "reveal", "--netuid", &n, "--name", "val", "--yes",
+    ]);
+    let w = call(addr, "agora_weights", json!([netuid, val_uid]));
+    assert_eq!(w, json!([[0, 65535], [miner_uid, 65535]]));
+    let pending = cli.json(&["weights", "pending", "--netuid", &n, "--name", "val"]);
+    assert_eq!(pending["on_chain"], json!([]), "{pending}");
+    assert_fails(
+        &cli.run(&[
+            "weights", "reveal", "--netuid", &n, "--name", "val", "--yes",
+        ]),
+        5,
+        "no commit",
+    );
+    for (p, v) in [("commit_reveal_weights_enabled", "false"), ("tempo", "5")] {
+        cli.ok(&[
+            "sudo", "set", "--param", p, "--value", v, "--netuid", &n, "--name", "alice", "-y",
+        ]);
+    }
+
     // Rate limit: with a limit of 100 blocks a second update is refused by the chain.
     cli.ok(&[
         "sudo",
@@ -538,7 +610,7 @@ fn every_user_error_is_one_line_and_a_documented_exit_code() {
     assert_fails(&out, 3, "cannot reach the node");
 }
 
-fn localnet(dir: &Path, blocks: u64) -> Value {
+fn localnet(dir: &Path, blocks: u64, extra: &[&str]) -> Value {
     let out = Command::new(env!("CARGO_BIN_EXE_agora"))
         .args([
             "localnet",
@@ -551,6 +623,7 @@ fn localnet(dir: &Path, blocks: u64) -> Value {
             "--json",
         ])
         .args(["--blocks", &blocks.to_string()])
+        .args(extra)
         .arg("--data-dir")
         .arg(dir)
         .env("AGORA_NODE_LOG", "warn")
@@ -572,7 +645,7 @@ fn localnet(dir: &Path, blocks: u64) -> Value {
 fn localnet_runs_to_block_400_with_emission_to_miners_and_validators_then_resumes() {
     let dir = std::env::temp_dir().join(format!("agora-localnet-e2e-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let v = localnet(&dir, 400);
+    let v = localnet(&dir, 400, &[]);
     assert!(v["block"].as_u64().unwrap() >= 400, "{v}");
     assert!(v["first_block_ms"].as_u64().unwrap() < 30_000);
     let neurons = v["neurons"].as_array().unwrap();
@@ -607,10 +680,24 @@ fn localnet_runs_to_block_400_with_emission_to_miners_and_validators_then_resume
     assert!(inc("miner-0") > inc("miner-2"), "{v}");
     let netuid = v["netuid"].clone();
 
-    // A second run resumes: same subnet, same neurons, the chain continues past block 400.
-    let w = localnet(&dir, 430);
+    assert_eq!(v["commit_reveal"], false);
+
+    // A second run resumes: same subnet, same neurons, the chain continues past block 400;
+    // this time the validators commit and reveal their weights.
+    let w = localnet(&dir, 480, &["--commit-reveal"]);
     assert_eq!(w["netuid"], netuid);
-    assert!(w["block"].as_u64().unwrap() >= 430);
+    assert!(w["block"].as_u64().unwrap() >= 480);
+    assert_eq!(w["commit_reveal"], true);
+    let log: Vec<&str> = w["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert!(
+        log.iter().any(|l| l.contains("revealed weights")),
+        "{log:?}"
+    );
     let names = |x: &Value| -> Vec<(String, String)> {
         x["neurons"]
             .as_array()

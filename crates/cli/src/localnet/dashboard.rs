@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::ui::{Table, proportion, short};
 
 /// A neuron's role in the localnet.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// The subnet owner (uid 0).
@@ -88,6 +88,8 @@ pub struct View {
     pub commit_reveal: bool,
     /// The neurons.
     pub neurons: Vec<Row>,
+    /// The latest activity lines (weights set, committed, revealed, failures).
+    pub log: Vec<String>,
 }
 
 /// Builds a view from a metagraph; `names` maps hotkeys to wallet names and roles, `start`
@@ -106,7 +108,7 @@ pub fn view(
     subnet: &str,
 ) -> View {
     let ms = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
-    let neurons = (0..usize::from(m.n))
+    let mut neurons: Vec<Row> = (0..usize::from(m.n))
         .filter_map(|i| {
             let hk = m.hotkeys[i];
             let (name, role) = names
@@ -132,6 +134,18 @@ pub fn view(
             })
         })
         .collect();
+    // Owner, validators, miners; by wallet name (numbers in order) within a role.
+    neurons.sort_by(|a, b| {
+        let key = |r: &Row| {
+            let n = r
+                .name
+                .rsplit('-')
+                .next()
+                .and_then(|d| d.parse::<usize>().ok());
+            (r.role, n, r.name.clone())
+        };
+        key(a).cmp(&key(b))
+    });
     View {
         block: head.number,
         block_timestamp_ms: head.timestamp,
@@ -149,6 +163,7 @@ pub fn view(
         last_epoch: m.info.last_step,
         commit_reveal: m.info.commit_reveal_weights_enabled,
         neurons,
+        log: Vec::new(),
     }
 }
 

@@ -336,7 +336,7 @@ impl Localnet {
             subnet: subnet.name(),
         };
         let result = match self.args.blocks {
-            Some(n) => self.headless(&show, &mut heads, n).await,
+            Some(n) => self.headless(&show, &mut heads, n, &log).await,
             None if self.dashboard => self.live(&show, &mut heads, &log).await,
             None => self.plain(&show, &mut heads, &log).await,
         };
@@ -362,6 +362,7 @@ impl Localnet {
         show: &Show<'_>,
         heads: &mut agora_sdk::chain::Watch<agora_api::HeadInfo>,
         until: u64,
+        log: &Activity,
     ) -> anyhow::Result<()> {
         let mut head = show.chain.head().await?;
         let mut last_epoch = 0;
@@ -379,11 +380,12 @@ impl Localnet {
                 println!("  block #{}/{until}", head.number);
             }
         }
-        let v = show.view(&head).await?;
+        let mut v = show.view(&head).await?;
+        v.log = log.lines();
         if self.json {
             println!("{}", serde_json::to_string_pretty(&v)?);
         } else {
-            print!("{}", dashboard::render(&v, &[]));
+            print!("{}", dashboard::render(&v, &v.log));
         }
         Ok(())
     }
