@@ -345,3 +345,45 @@ async fn head_subscriptions_follow_sealed_blocks() {
     assert_eq!(chain.head().await.unwrap(), h3);
     assert!(chain.client().header(99).await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn concurrent_submissions_of_several_signers_get_distinct_nonces() {
+    let (local, chain) = chain(Sealing::Manual).await;
+    let chain = std::sync::Arc::new(chain);
+    let dave = key("//Dave").public();
+    let mut set = tokio::task::JoinSet::new();
+    for signer in ["//Alice", "//Bob"] {
+        for _ in 0..8 {
+            let chain = std::sync::Arc::clone(&chain);
+            let k = key(signer);
+            set.spawn(async move {
+                chain
+                    .submit(
+                        &k,
+                        Call::Balances(BalancesCall::transfer_keep_alive {
+                            dest: dave,
+                            value: TAO,
+                        }),
+                        Wait::Pool,
+                    )
+                    .await
+                    .map(|o| (k.public(), o.nonce))
+            });
+        }
+    }
+    let mut nonces: std::collections::BTreeMap<_, Vec<u32>> = Default::default();
+    while let Some(r) = set.join_next().await {
+        let (who, n) = r.unwrap().unwrap();
+        nonces.entry(who).or_default().push(n);
+    }
+    for v in nonces.values_mut() {
+        v.sort_unstable();
+        assert_eq!(*v, (0..8).collect::<Vec<u32>>());
+    }
+    local.seal();
+    local.read(|st| {
+        assert_eq!(NONCES.get(st, &key("//Alice").public()), 8);
+        assert_eq!(NONCES.get(st, &key("//Bob").public()), 8);
+        assert_eq!(BALANCES.get(st, &dave), 26 * TAO);
+    });
+}

@@ -2,6 +2,7 @@
 //! [`ChainClient`].
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use agora_api::runtime_api::{
@@ -95,7 +96,9 @@ pub struct Chain<C> {
     client: C,
     info: ChainInfo,
     genesis_hash: [u8; 32],
-    nonces: Mutex<BTreeMap<AccountId, u32>>,
+    /// Per signer: the next nonce this `Chain` would use, behind a lock that serialises
+    /// that signer's submissions (other signers proceed in parallel).
+    nonces: std::sync::Mutex<BTreeMap<AccountId, Arc<Mutex<Option<u32>>>>>,
     wait_timeout: Duration,
 }
 
@@ -119,7 +122,7 @@ impl<C: ChainClient> Chain<C> {
             client,
             info,
             genesis_hash,
-            nonces: Mutex::new(BTreeMap::new()),
+            nonces: std::sync::Mutex::new(BTreeMap::new()),
             wait_timeout: Duration::from_secs(60),
         })
     }
@@ -312,11 +315,24 @@ impl<C: ChainClient> Chain<C> {
         wait: Wait,
     ) -> Result<TxOutcome, ChainError> {
         let signer = key.public();
+        let slot = Arc::clone(
+            self.nonces
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .entry(signer)
+                .or_default(),
+        );
         let mut retried = false;
         loop {
-            let mut nonces = self.nonces.lock().await;
-            let on_chain = self.client.next_nonce(&signer).await?;
-            let nonce = nonces.get(&signer).copied().unwrap_or(0).max(on_chain);
+            let mut cached = slot.lock().await;
+            let on_chain = match self.client.next_nonce(&signer).await {
+                Ok(n) => n,
+                Err(e) => {
+                    *cached = None;
+                    return Err(e);
+                }
+            };
+            let nonce = cached.unwrap_or(0).max(on_chain);
             let xt = self.sign_with_nonce(key, nonce, call.clone());
             let admitted = if wait == Wait::Pool {
                 self.client.submit(xt).await.map(|h| (h, None))
@@ -329,8 +345,8 @@ impl<C: ChainClient> Chain<C> {
             };
             match admitted {
                 Ok((hash, watch)) => {
-                    nonces.insert(signer, nonce.saturating_add(1));
-                    drop(nonces);
+                    *cached = Some(nonce.saturating_add(1));
+                    drop(cached);
                     let Some(watch) = watch else {
                         return Ok(TxOutcome {
                             hash,
@@ -344,16 +360,16 @@ impl<C: ChainClient> Chain<C> {
                     let outcome = self.follow(hash, nonce, watch, wait).await;
                     if outcome.is_err() {
                         // The transaction may never land: read the nonce afresh next time.
-                        self.nonces.lock().await.remove(&signer);
+                        *slot.lock().await = None;
                     }
                     return outcome;
                 }
                 Err(ChainError::Rejected { reason, .. }) if reason == "Stale" && !retried => {
-                    nonces.remove(&signer);
+                    *cached = None;
                     retried = true;
                 }
                 Err(e) => {
-                    nonces.remove(&signer);
+                    *cached = None;
                     return Err(e);
                 }
             }
