@@ -129,22 +129,83 @@ pub async fn run(
     known_netuid: Option<u16>,
     say: &(dyn Fn(&str) + Sync),
 ) -> anyhow::Result<u16> {
-    // 1. Fund the owner, the validators (their stake and fees) and the miners (their burn).
+    // What already exists (on a resumed chain).
+    let owner = roles.owner.coldkey.public();
+    let existing = match known_netuid {
+        Some(n) => chain
+            .dynamic_info(n)
+            .await?
+            .filter(|d| d.owner_coldkey == owner)
+            .map(|d| d.netuid),
+        None => None,
+    };
+    let registered: Vec<AccountId> = match existing {
+        Some(n) => chain
+            .neurons_lite(n)
+            .await?
+            .into_iter()
+            .map(|x| x.hotkey)
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut staked = Vec::new();
+    if let Some(n) = existing {
+        for v in &roles.validators {
+            if chain
+                .stake(&v.hotkey.public(), &v.coldkey.public(), n)
+                .await?
+                > 0
+            {
+                staked.push(v.hotkey.public());
+            }
+        }
+    }
+
+    // 1. Fund what the remaining steps spend: the owner's lock, the validators' stake, the
+    // burns, and fees.
     let lock = chain.registration_cost().await?;
-    let mut wants: Vec<(AccountId, u64)> = vec![(roles.owner.coldkey.public(), lock + 100 * TAO)];
+    let fees = 10 * TAO;
+    // Burns rise with each registration: keep a margin over today's.
+    let burn_now = match existing {
+        Some(n) => chain
+            .api::<agora_api::runtime_api::SubnetInfoV2Of>((n,))
+            .await?
+            .map_or(TAO, |i| i.burn),
+        None => TAO,
+    };
+    let burn_for = |hotkey: &AccountId| {
+        if registered.contains(hotkey) {
+            0
+        } else {
+            burn_now.saturating_mul(4).max(10 * TAO)
+        }
+    };
+    let mut wants: Vec<(AccountId, u64)> = vec![(
+        owner,
+        if existing.is_some() {
+            fees
+        } else {
+            lock + fees
+        },
+    )];
     for v in &roles.validators {
+        let stake = if staked.contains(&v.hotkey.public()) {
+            0
+        } else {
+            plan.validator_stake_tao * TAO
+        };
         wants.push((
             v.coldkey.public(),
-            plan.validator_stake_tao * TAO + 100 * TAO,
+            stake + burn_for(&v.hotkey.public()) + fees,
         ));
     }
     for m in &roles.miners {
-        wants.push((m.coldkey.public(), 100 * TAO));
+        wants.push((m.coldkey.public(), burn_for(&m.hotkey.public()) + fees));
     }
     let mut transfers = Vec::new();
     for (who, want) in wants {
         let have = chain.balance(&who).await?;
-        if have < want / 2 {
+        if have < want {
             transfers.push((
                 roles.alice.clone(),
                 Call::Balances(BalancesCall::transfer_keep_alive {
@@ -162,15 +223,6 @@ pub async fn run(
     }
 
     // 2. The subnet.
-    let owner = roles.owner.coldkey.public();
-    let existing = match known_netuid {
-        Some(n) => chain
-            .dynamic_info(n)
-            .await?
-            .filter(|d| d.owner_coldkey == owner)
-            .map(|d| d.netuid),
-        None => None,
-    };
     let netuid = match existing {
         Some(n) => n,
         None => {
