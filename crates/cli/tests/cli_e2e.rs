@@ -320,6 +320,55 @@ fn wallets_transfer_subnet_register_stake_weights_and_metagraph() {
     assert_eq!(positions[0]["netuid"], netuid);
     assert!(positions[0]["stake"].as_u64().unwrap() > 0, "{positions}");
 
+    // Stake changes hands and leaves: 1 alpha to the owner's coldkey (same hotkey), then
+    // 1 alpha sold back to TAO; a removal of more than is held is refused before signing.
+    let held = positions[0]["stake"].as_u64().unwrap();
+    cli.ok(&[
+        "stake", "transfer", "--name", "val", "--dest", "owner", "--netuid", &n, "--amount", "1",
+        "--yes",
+    ]);
+    let theirs = cli.json(&["stake", "list", "--name", "owner"]);
+    let got = theirs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["hotkey"] == val_hot.as_str())
+        .unwrap_or_else(|| panic!("{theirs}"));
+    assert_eq!(got["stake"], TAO, "{theirs}");
+    let before = free(addr, &val);
+    cli.ok(&[
+        "stake",
+        "remove",
+        "--netuid",
+        &n,
+        "--name",
+        "val",
+        "--amount",
+        "1",
+        "--tolerance",
+        "0.5",
+        "--yes",
+    ]);
+    assert!(free(addr, &val) > before, "unstaking paid nothing");
+    let left = cli.json(&["stake", "list", "--name", "val"])[0]["stake"]
+        .as_u64()
+        .unwrap();
+    assert!(left < held - TAO, "{left} vs {held}");
+    assert_fails(
+        &cli.run(&[
+            "stake", "remove", "--netuid", &n, "--name", "val", "--amount", "1000000", "--yes",
+        ]),
+        1,
+        "not enough stake",
+    );
+
+    // The delegate take of the validator's hotkey, lowered, read back from the chain.
+    cli.ok(&[
+        "delegate", "take", "--name", "val", "--take", "0.05", "--yes",
+    ]);
+    let d = cli.json(&["delegate", "show", "--hotkey", &val_hot]);
+    assert_eq!(d["take"], 3277, "{d}");
+
     // After an epoch the validator holds a permit; it weights the miner.
     wait_for(Duration::from_secs(60), || {
         let ns = call(addr, "agora_neurons", json!([netuid]));
