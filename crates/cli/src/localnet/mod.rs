@@ -188,6 +188,15 @@ impl Localnet {
     async fn run(self) -> anyhow::Result<()> {
         let say = sayer(self.json);
         let rpc_addr = SocketAddr::from(([127, 0, 0, 1], self.args.port));
+        if self.args.port != 0 && std::net::TcpListener::bind(rpc_addr).is_err() {
+            return fail(
+                Exit::Failed,
+                format!(
+                    "port {} is in use (another agora localnet or node?); stop it or pass --port",
+                    self.args.port
+                ),
+            );
+        }
         let node = tokio::select! {
             n = node::start(&self.dir, rpc_addr, self.args.block_time_ms) => n?,
             () = interrupted() => return fail(Exit::Aborted, "interrupted"),
