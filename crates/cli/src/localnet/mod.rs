@@ -286,6 +286,7 @@ impl Localnet {
             Arc::from(subnet::by_name(&self.args.subnet).context("unknown subnet")?);
         // Miners: bind (the same port as last time if free), serve, announce.
         let mut axons = Vec::new();
+        let mut served = Vec::new();
         let count = roles.miners.len();
         for (i, m) in roles.miners.iter().enumerate() {
             let want = st.miner_ports.get(&m.name).copied().unwrap_or(0);
@@ -298,8 +299,9 @@ impl Localnet {
             let port = listener.local_addr()?.port();
             axons.push(subnet.serve_miner(i, count, m.hotkey.clone(), listener)?);
             st.miner_ports.insert(m.name.clone(), port);
-            setup::serve_axon(&chain, netuid, m, port).await?;
+            served.push((m.clone(), port));
         }
+        setup::serve_axons(&chain, netuid, &served).await?;
         st.save(&self.dir)?;
         say(&format!(
             "{count} miners serving the {} axon",

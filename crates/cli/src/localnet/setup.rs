@@ -399,39 +399,39 @@ pub async fn run(
 /// the loopback interface.
 pub const MINER_IP: std::net::Ipv4Addr = std::net::Ipv4Addr::new(127, 0, 0, 2);
 
-/// Announces miner `m`'s axon at `MINER_IP:port` on chain unless it already is.
-pub async fn serve_axon(
+/// Announces each miner's axon at `MINER_IP:port` on chain, unless it already is, all in
+/// one round.
+pub async fn serve_axons(
     chain: &Arc<Chain<RpcClient>>,
     netuid: u16,
-    m: &Member,
-    port: u16,
+    miners: &[(Member, u16)],
 ) -> anyhow::Result<()> {
     let ip = u128::from(u32::from(MINER_IP));
-    let uid = chain.uid_of(netuid, &m.hotkey.public()).await?;
-    if let Some(uid) = uid
-        && let Some(n) = chain.neuron(netuid, uid).await?
-        && n.axon_info.ip == ip
-        && n.axon_info.port == port
-    {
-        return Ok(());
-    }
-    all(
-        chain,
-        vec![(
+    let mut calls = Vec::new();
+    for (m, port) in miners {
+        let uid = chain.uid_of(netuid, &m.hotkey.public()).await?;
+        if let Some(uid) = uid
+            && let Some(n) = chain.neuron(netuid, uid).await?
+            && n.axon_info.ip == ip
+            && n.axon_info.port == *port
+        {
+            continue;
+        }
+        calls.push((
             m.hotkey.clone(),
             Call::SubtensorModule(SubtensorCall::serve_axon {
                 netuid,
                 version: 1,
                 ip,
-                port,
+                port: *port,
                 ip_type: 4,
                 protocol: 4,
                 placeholder1: 0,
                 placeholder2: 0,
             }),
             format!("serving {}'s axon", m.name),
-        )],
-    )
-    .await?;
+        ));
+    }
+    all(chain, calls).await?;
     Ok(())
 }
