@@ -763,3 +763,21 @@ fn localnet_runs_to_block_400_with_emission_to_miners_and_validators_then_resume
     assert_eq!(names(&v), names(&w));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_dev_node_runs_a_genesis_file() {
+    let genesis = concat!(env!("CARGO_MANIFEST_DIR"), "/../../genesis/local.json");
+    let node = start_dev(None, 100, &["--genesis", genesis]);
+    let info = call(node.rpc, "system_info", json!([]));
+    assert_eq!(info["chainId"], "agora-local");
+    let cli = Cli::new(node.rpc, "genesis");
+    let subnets = cli.json(&["subnet", "list"]);
+    assert!(subnets.as_array().unwrap().iter().any(|s| s["netuid"] == 1), "{subnets}");
+    let m = cli.json(&["metagraph", "show", "--netuid", "1"]);
+    assert_eq!(m["n"], 3);
+    let bad = Command::new(env!("CARGO_BIN_EXE_agora"))
+        .args(["node", "--dev", "--rpc-addr", "127.0.0.1:0", "--genesis", "/nonexistent.json"])
+        .output()
+        .unwrap();
+    assert_fails(&bad, 1, "cannot read /nonexistent.json");
+}
