@@ -31,3 +31,6 @@ pub mod geometry;
 pub mod problem;
 pub mod rng;
 pub mod solution;
+pub mod bad;
+pub mod exact;
+pub mod solve;

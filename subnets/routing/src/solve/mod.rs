@@ -1,0 +1,154 @@
+//! Solvers of genuinely different quality, for miners to choose from (and for validators'
+//! baselines).
+//!
+//! | solver | construction | improvement | typical gap |
+//! |---|---|---|---|
+//! | `nearest-neighbour` | nearest neighbour | none | ~25% |
+//! | `two-opt` | Clarke–Wright savings | 2-opt (+ 2-opt\* between routes) to a local optimum | see BENCHMARKS.md |
+//! | `or-opt` | as `two-opt` | 2-opt, 2-opt\*, Or-opt (chains of 1–3), swap to a local optimum | |
+//! | `strong` | as `or-opt` | then iterated local search with ruin and recreate until the budget ends | |
+//!
+//! Every solver returns a valid solution of a valid problem, always: construction is never
+//! interrupted, and improvement only ever replaces a valid solution by a cheaper valid one.
+//! All searches use neighbour lists (10 nearest stops), so they scale to 2,000 stops.
+//!
+//! **Budgets.** A [`Budget`] caps the strong solver's iterations and, optionally, sets a
+//! deadline for every solver's improvement phase (the time a request allows, minus the
+//! network margin the miner keeps). With only an iteration cap the result is a pure
+//! function of `(problem, solver, budget, seed)` — that is what the tests use. The deadline
+//! is the library's only clock read.
+
+mod construct;
+mod ils;
+mod inst;
+mod local;
+mod routes;
+
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use crate::problem::Problem;
+use crate::rng::Rng;
+use crate::solution::Solution;
+
+use inst::{Inst, Neighbours};
+use local::{Moves, Queue};
+use routes::Routes;
+
+/// Neighbour-list length used by every search.
+const NEIGHBOURS: usize = 10;
+
+/// The honest solvers (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Solver {
+    /// Nearest neighbour construction only.
+    NearestNeighbour,
+    /// Savings + 2-opt.
+    TwoOpt,
+    /// Savings + 2-opt + Or-opt + swap.
+    OrOpt,
+    /// Or-opt's local optimum, then ruin-and-recreate iterated local search.
+    Strong,
+}
+
+impl Solver {
+    /// Every solver, weakest first.
+    pub const ALL: [Self; 4] = [Self::NearestNeighbour, Self::TwoOpt, Self::OrOpt, Self::Strong];
+
+    /// The flag spelling (`nearest-neighbour`, `two-opt`, `or-opt`, `strong`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::NearestNeighbour => "nearest-neighbour",
+            Self::TwoOpt => "two-opt",
+            Self::OrOpt => "or-opt",
+            Self::Strong => "strong",
+        }
+    }
+}
+
+/// How long a solver may improve (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    /// Most ruin-and-recreate iterations of the strong solver.
+    pub iterations: u64,
+    /// Stop improving at this instant.
+    pub deadline: Option<Instant>,
+}
+
+impl Budget {
+    /// A deterministic budget of `iterations` strong-solver iterations, no deadline.
+    pub const fn iterations(iterations: u64) -> Self {
+        Self {
+            iterations,
+            deadline: None,
+        }
+    }
+
+    /// Improve until `deadline` (no iteration cap).
+    pub const fn until(deadline: Instant) -> Self {
+        Self {
+            iterations: u64::MAX,
+            deadline: Some(deadline),
+        }
+    }
+
+    fn expired(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+}
+
+/// Solves a valid `problem` (see [`Problem::validate`]) with `solver`. `seed` drives the
+/// strong solver's randomisation.
+pub fn solve(problem: &Problem, solver: Solver, budget: &Budget, seed: u64) -> Solution {
+    let inst = Inst::new(problem);
+    if inst.n == 0 {
+        return Solution {
+            routes: vec![Vec::new()],
+        };
+    }
+    let nb = Neighbours::new(&inst, NEIGHBOURS);
+    let initial = match solver {
+        Solver::NearestNeighbour => construct::nearest_neighbour(&inst, &nb),
+        _ => construct::savings(&inst, &nb),
+    };
+    let mut st = Routes::new(&inst, initial);
+    if solver == Solver::NearestNeighbour {
+        return st.into_solution();
+    }
+    let moves = match solver {
+        Solver::TwoOpt => Moves {
+            two_opt: true,
+            or_opt: false,
+            swap: false,
+        },
+        _ => Moves {
+            two_opt: true,
+            or_opt: true,
+            swap: true,
+        },
+    };
+    let mut queue = Queue::new(inst.n);
+    #[expect(clippy::cast_possible_truncation, reason = "node ids fit u32")]
+    for v in 1..=inst.n as u32 {
+        queue.push(v);
+    }
+    let mut stop = || budget.expired();
+    let finished = local::search(&inst, &nb, &mut st, moves, &mut queue, &mut stop);
+    if solver == Solver::Strong && finished {
+        let mut rng = Rng::new(seed);
+        let mut iterations = 0u64;
+        while iterations < budget.iterations && !budget.expired() {
+            ils::iterate(&inst, &nb, &mut st, &mut rng, &mut queue, &mut stop);
+            iterations += 1;
+            if iterations % 512 == 0 {
+                st.compact();
+            }
+        }
+    }
+    st.into_solution()
+}
+
+#[cfg(test)]
+mod tests;
