@@ -74,7 +74,12 @@ impl HeldKarp {
             }
         }
         let back = pts.iter().map(|&p| distance(p, problem.depot)).collect();
-        Self { n, dp, parent, back }
+        Self {
+            n,
+            dp,
+            parent,
+            back,
+        }
     }
 
     /// Cheapest closed route through exactly `mask`, and its last stop.

@@ -26,11 +26,11 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::panic))]
 #![forbid(unsafe_code)]
 
+pub mod bad;
+pub mod exact;
 pub mod generate;
 pub mod geometry;
 pub mod problem;
 pub mod rng;
 pub mod solution;
-pub mod bad;
-pub mod exact;
 pub mod solve;

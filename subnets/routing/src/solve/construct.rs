@@ -31,10 +31,12 @@ pub(crate) fn nearest_neighbour(inst: &Inst, nb: &Neighbours) -> Vec<Vec<u32>> {
         };
         let next = from_list.or_else(|| {
             let a = inst.pts[at as usize];
-            (1..=n)
-                .map(node)
-                .filter(|&v| fits(v))
-                .min_by_key(|&v| (crate::geometry::squared_distance(a, inst.pts[v as usize]), v))
+            (1..=n).map(node).filter(|&v| fits(v)).min_by_key(|&v| {
+                (
+                    crate::geometry::squared_distance(a, inst.pts[v as usize]),
+                    v,
+                )
+            })
         });
         match next {
             Some(v) => {
@@ -155,8 +157,16 @@ pub(crate) fn savings(inst: &Inst, nb: &Neighbours) -> Vec<Vec<u32>> {
                 for j in i + 1..paths.len() {
                     for ei in [false, true] {
                         for ej in [false, true] {
-                            let a = if ei { paths[i][paths[i].len() - 1] } else { paths[i][0] };
-                            let b = if ej { paths[j][paths[j].len() - 1] } else { paths[j][0] };
+                            let a = if ei {
+                                paths[i][paths[i].len() - 1]
+                            } else {
+                                paths[i][0]
+                            };
+                            let b = if ej {
+                                paths[j][paths[j].len() - 1]
+                            } else {
+                                paths[j][0]
+                            };
                             let s = inst.d(0, a) + inst.d(0, b) - inst.d(a, b);
                             if best.is_none_or(|x| s > x.0) {
                                 best = Some((s, i, ei, j, ej));

@@ -14,13 +14,15 @@ use crate::rng::Rng;
 
 const MAX_RUIN: usize = 15;
 
-/// One ruin-and-recreate iteration; returns true if the result was kept.
+/// One ruin-and-recreate iteration; keeps the result if it costs at most `allowance` more
+/// than before, and returns whether it did.
 pub(crate) fn iterate(
     inst: &Inst,
     nb: &Neighbours,
     st: &mut Routes,
     rng: &mut Rng,
     queue: &mut Queue,
+    allowance: i64,
     stop: &mut dyn FnMut() -> bool,
 ) -> bool {
     let n = inst.n;
@@ -61,10 +63,14 @@ pub(crate) fn iterate(
         queue.push(st.pred(v));
         queue.push(st.succ(v));
     }
-    let full = Moves { two_opt: true, or_opt: true, swap: true };
+    let full = Moves {
+        two_opt: true,
+        or_opt: true,
+        swap: true,
+    };
     search(inst, nb, st, full, queue, stop);
     queue.clear();
-    if st.cost <= before {
+    if st.cost <= before + allowance {
         st.commit();
         true
     } else {

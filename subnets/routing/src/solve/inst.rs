@@ -82,7 +82,11 @@ impl Neighbours {
         #[expect(clippy::cast_possible_wrap, reason = "side is at most ~32")]
         let cell = (span / side as i64) + 1;
         let cell_of = |p: Point| -> (usize, usize) {
-            #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped into 0..side")]
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "clamped into 0..side"
+            )]
             let f = |v: i64, lo: i64| (((v - lo) / cell).clamp(0, side as i64 - 1)) as usize;
             (f(p.x, minx), f(p.y, miny))
         };

@@ -34,7 +34,14 @@ enum Move {
     Star { u: u32, v: u32, kind: u8 },
     /// Move positions a..=b of route `from` (reversed if `rev`) to before position `at` of
     /// route `to` (positions as before the move).
-    Relocate { from: usize, a: usize, b: usize, to: usize, at: usize, rev: bool },
+    Relocate {
+        from: usize,
+        a: usize,
+        b: usize,
+        to: usize,
+        at: usize,
+        rev: bool,
+    },
     /// Exchange two stops.
     Swap { u: u32, w: u32 },
 }
@@ -47,7 +54,10 @@ pub(crate) struct Queue {
 
 impl Queue {
     pub(crate) fn new(n: usize) -> Self {
-        Self { q: VecDeque::with_capacity(n), queued: vec![false; n + 1] }
+        Self {
+            q: VecDeque::with_capacity(n),
+            queued: vec![false; n + 1],
+        }
     }
 
     pub(crate) fn push(&mut self, v: u32) {
@@ -102,7 +112,13 @@ fn consider(best: &mut Option<(i64, Move)>, delta: i64, m: Move) {
     }
 }
 
-fn best_move(inst: &Inst, nb: &Neighbours, st: &Routes, moves: Moves, u: u32) -> Option<(i64, Move)> {
+fn best_move(
+    inst: &Inst,
+    nb: &Neighbours,
+    st: &Routes,
+    moves: Moves,
+    u: u32,
+) -> Option<(i64, Move)> {
     let mut best = None;
     let (ru, iu) = (st.r(u), st.p(u));
     let (pu, su) = (st.pred(u), st.succ(u));
@@ -212,7 +228,14 @@ fn best_move(inst: &Inst, nb: &Neighbours, st: &Routes, moves: Moves, u: u32) ->
                         consider(
                             &mut best,
                             delta,
-                            Move::Relocate { from: ru, a, b, to: rv, at: iv + 1, rev: !u_first },
+                            Move::Relocate {
+                                from: ru,
+                                a,
+                                b,
+                                to: rv,
+                                at: iv + 1,
+                                rev: !u_first,
+                            },
                         );
                     }
                     // Insert between pv and v with u next to v: pv, far .. u, v.
@@ -221,7 +244,14 @@ fn best_move(inst: &Inst, nb: &Neighbours, st: &Routes, moves: Moves, u: u32) ->
                         consider(
                             &mut best,
                             delta,
-                            Move::Relocate { from: ru, a, b, to: rv, at: iv, rev: u_first },
+                            Move::Relocate {
+                                from: ru,
+                                a,
+                                b,
+                                to: rv,
+                                at: iv,
+                                rev: u_first,
+                            },
                         );
                     }
                 }
@@ -235,15 +265,14 @@ fn best_move(inst: &Inst, nb: &Neighbours, st: &Routes, moves: Moves, u: u32) ->
                 let (rw, pw, sw) = (st.r(w), st.pred(w), st.succ(w));
                 if rw != ru {
                     let (du, dw) = (inst.demand[u as usize], inst.demand[w as usize]);
-                    if st.load[ru] - du + dw > inst.capacity || st.load[rw] - dw + du > inst.capacity {
+                    if st.load[ru] - du + dw > inst.capacity
+                        || st.load[rw] - dw + du > inst.capacity
+                    {
                         continue;
                     }
                 }
-                let delta = d(pu, w) + d(w, su) + d(pw, u) + d(u, sw)
-                    - d_pu
-                    - d_su
-                    - d(pw, w)
-                    - d(w, sw);
+                let delta =
+                    d(pu, w) + d(w, su) + d(pw, u) + d(u, sw) - d_pu - d_su - d(pw, w) - d(w, sw);
                 consider(&mut best, delta, Move::Swap { u, w });
             }
         }
@@ -282,12 +311,25 @@ fn apply(inst: &Inst, st: &mut Routes, m: Move) -> [Option<u32>; 8] {
                     [&ar[..iu], &rev(&br[..iv])[..]].concat(),
                     [&rev(&ar[iu..])[..], &br[iv..]].concat(),
                 ),
-                2 => ([&ar[..=iu], &br[iv..]].concat(), [&br[..iv], &ar[iu + 1..]].concat()),
-                _ => ([&br[..=iv], &ar[iu..]].concat(), [&ar[..iu], &br[iv + 1..]].concat()),
+                2 => (
+                    [&ar[..=iu], &br[iv..]].concat(),
+                    [&br[..iv], &ar[iu + 1..]].concat(),
+                ),
+                _ => (
+                    [&br[..=iv], &ar[iu..]].concat(),
+                    [&ar[..iu], &br[iv + 1..]].concat(),
+                ),
             };
             st.replace_two(inst, ra, na, rb, nb);
         }
-        Move::Relocate { from, a, b, to, at, rev } => {
+        Move::Relocate {
+            from,
+            a,
+            b,
+            to,
+            at,
+            rev,
+        } => {
             let route = &st.routes[from];
             out[0] = Some(route[a]);
             out[1] = Some(route[b]);
@@ -300,7 +342,11 @@ fn apply(inst: &Inst, st: &mut Routes, m: Move) -> [Option<u32>; 8] {
             if rev {
                 seg.reverse();
             }
-            let at = if from == to && at > b { at - (b - a + 1) } else { at };
+            let at = if from == to && at > b {
+                at - (b - a + 1)
+            } else {
+                at
+            };
             st.insert(inst, to, at, &seg);
         }
         Move::Swap { u, w } => {

@@ -55,7 +55,12 @@ pub enum Solver {
 
 impl Solver {
     /// Every solver, weakest first.
-    pub const ALL: [Self; 4] = [Self::NearestNeighbour, Self::TwoOpt, Self::OrOpt, Self::Strong];
+    pub const ALL: [Self; 4] = [
+        Self::NearestNeighbour,
+        Self::TwoOpt,
+        Self::OrOpt,
+        Self::Strong,
+    ];
 
     /// The flag spelling (`nearest-neighbour`, `two-opt`, `or-opt`, `strong`).
     pub const fn name(self) -> &'static str {
@@ -137,18 +142,66 @@ pub fn solve(problem: &Problem, solver: Solver, budget: &Budget, seed: u64) -> S
     let mut stop = || budget.expired();
     let finished = local::search(&inst, &nb, &mut st, moves, &mut queue, &mut stop);
     if solver == Solver::Strong && finished {
-        let mut rng = Rng::new(seed);
-        let mut iterations = 0u64;
-        while iterations < budget.iterations && !budget.expired() {
-            ils::iterate(&inst, &nb, &mut st, &mut rng, &mut queue, &mut stop);
-            iterations += 1;
-            if iterations % 512 == 0 {
-                st.compact();
-            }
-        }
+        return strong(&inst, &nb, st, &mut queue, budget, seed);
     }
     st.into_solution()
 }
+
+/// The strong solver's iterated local search (see [`ils`]) with a threshold acceptance that
+/// cools linearly over the budget: an iteration may worsen the current solution by up to
+/// `T·U`, `U` uniform in [0, 1], `T` falling from [`START_TEMPERATURE_PERMILLE`]‰ of the
+/// average edge cost to 0 as the budget (iterations or time, whichever is further along) runs
+/// out. The best solution seen is returned.
+fn strong(
+    inst: &Inst,
+    nb: &Neighbours,
+    mut st: Routes,
+    queue: &mut Queue,
+    budget: &Budget,
+    seed: u64,
+) -> Solution {
+    let started = Instant::now();
+    let mut rng = Rng::new(seed);
+    let mut best = (st.cost, st.routes.clone());
+    #[expect(clippy::cast_possible_wrap, reason = "stop counts fit i64")]
+    let edges = (inst.n + st.routes.len()) as i64;
+    let start_temperature = st.cost / edges * START_TEMPERATURE_PERMILLE / 1000;
+    let mut stop = || budget.expired();
+    let mut iterations = 0u64;
+    while iterations < budget.iterations && !budget.expired() {
+        let by_count = if budget.iterations == u64::MAX {
+            0
+        } else {
+            u128::from(iterations) * 1000 / u128::from(budget.iterations)
+        };
+        let by_time = budget.deadline.map_or(0, |d| {
+            let total = d.saturating_duration_since(started).as_nanos().max(1);
+            started.elapsed().as_nanos() * 1000 / total
+        });
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_possible_wrap,
+            reason = "at most 1000"
+        )]
+        let progress = by_count.max(by_time).min(1000) as i64;
+        let temperature = start_temperature * (1000 - progress) / 1000;
+        #[expect(clippy::cast_possible_wrap, reason = "at most 1000")]
+        let allowance = temperature * rng.below(1001) as i64 / 1000;
+        ils::iterate(inst, nb, &mut st, &mut rng, queue, allowance, &mut stop);
+        debug_assert!(st.consistent(inst), "solver state diverged");
+        if st.cost < best.0 {
+            best = (st.cost, st.routes.clone());
+        }
+        iterations += 1;
+        if iterations % 512 == 0 {
+            st.compact();
+        }
+    }
+    Routes::new(inst, best.1).into_solution()
+}
+
+/// Starting threshold of the strong solver, in ‰ of the average edge cost.
+const START_TEMPERATURE_PERMILLE: i64 = 30;
 
 #[cfg(test)]
 mod tests;

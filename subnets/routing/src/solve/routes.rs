@@ -26,7 +26,10 @@ struct Undo {
     cost: i64,
 }
 
-#[expect(clippy::cast_possible_truncation, reason = "node and route counts fit u32")]
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "node and route counts fit u32"
+)]
 fn u(i: usize) -> u32 {
     i as u32
 }
@@ -84,7 +87,9 @@ impl Routes {
     #[inline]
     pub(crate) fn succ(&self, v: u32) -> u32 {
         let r = &self.routes[self.route_of[v as usize] as usize];
-        r.get(self.pos[v as usize] as usize + 1).copied().unwrap_or(0)
+        r.get(self.pos[v as usize] as usize + 1)
+            .copied()
+            .unwrap_or(0)
     }
 
     #[inline]
@@ -151,7 +156,8 @@ impl Routes {
             && !undo.marked[r]
         {
             undo.marked[r] = true;
-            undo.saved.push((u(r), self.routes[r].clone(), self.load[r]));
+            undo.saved
+                .push((u(r), self.routes[r].clone(), self.load[r]));
         }
     }
 
@@ -173,7 +179,14 @@ impl Routes {
     }
 
     /// Replaces routes `ra` and `rb` by new contents (loads recomputed).
-    pub(crate) fn replace_two(&mut self, inst: &Inst, ra: usize, a: Vec<u32>, rb: usize, b: Vec<u32>) {
+    pub(crate) fn replace_two(
+        &mut self,
+        inst: &Inst,
+        ra: usize,
+        a: Vec<u32>,
+        rb: usize,
+        b: Vec<u32>,
+    ) {
         self.touch(ra);
         self.touch(rb);
         self.load[ra] = a.iter().map(|&v| inst.demand[v as usize]).sum();
@@ -271,5 +284,28 @@ impl Routes {
             self.reindex(r, 0);
         }
         self.undo = None;
+    }
+}
+
+impl Routes {
+    /// Recomputes everything the invariants promise (debug checks only).
+    pub(crate) fn consistent(&self, inst: &Inst) -> bool {
+        let cost: i64 = (0..self.routes.len())
+            .map(|r| self.route_cost(inst, r))
+            .sum();
+        let mut seen = vec![false; inst.n + 1];
+        for (r, route) in self.routes.iter().enumerate() {
+            let load: u64 = route.iter().map(|&v| inst.demand[v as usize]).sum();
+            if load != self.load[r] || load > inst.capacity {
+                return false;
+            }
+            for (i, &v) in route.iter().enumerate() {
+                if seen[v as usize] || self.r(v) != r || self.p(v) != i {
+                    return false;
+                }
+                seen[v as usize] = true;
+            }
+        }
+        cost == self.cost && seen.iter().skip(1).all(|&s| s)
     }
 }

@@ -64,7 +64,11 @@ fn exact_at_twelve_stops_and_strong_finds_it() {
         let strong = cost(&p, Solver::Strong, 300, 1);
         assert!(strong >= opt.cost);
         // Ruin and recreate on 12 stops reaches the optimum or within 2% of it.
-        assert!(strong * 100 <= opt.cost * 102, "{kind:?}: {strong} vs {}", opt.cost);
+        assert!(
+            strong * 100 <= opt.cost * 102,
+            "{kind:?}: {strong} vs {}",
+            opt.cost
+        );
     }
     assert!(optimum(&instance(Kind::Tsp, 13, Distribution::Uniform, 5)).is_err());
 }
@@ -97,7 +101,10 @@ fn quality_ordering() {
             }
         }
         let [nn, two, or, strong] = totals;
-        assert!(strong <= or && or <= two && two < nn, "{kind:?}: {totals:?}");
+        assert!(
+            strong <= or && or <= two && two < nn,
+            "{kind:?}: {totals:?}"
+        );
         // The gaps are substantial, not noise.
         assert!(two * 100 < nn * 95, "{kind:?}: {totals:?}");
         assert!(strong * 1000 < two * 990, "{kind:?}: {totals:?}");
