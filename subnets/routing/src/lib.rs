@@ -27,10 +27,13 @@
 #![forbid(unsafe_code)]
 
 pub mod bad;
+pub mod durable;
 pub mod exact;
 pub mod generate;
 pub mod geometry;
 pub mod problem;
 pub mod rng;
+pub mod score_file;
+pub mod scoring;
 pub mod solution;
 pub mod solve;
