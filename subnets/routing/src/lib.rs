@@ -24,11 +24,21 @@
 //! * A score is 0 for any invalid or late answer, and at most 1 (in ppm, 10⁶) for a valid one.
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::panic))]
+// Tests unwrap and cast freely: a failure there is a failed test.
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss
+    )
+)]
 #![forbid(unsafe_code)]
 
 pub mod bad;
 pub mod durable;
 pub mod exact;
+pub mod gateway;
 pub mod generate;
 pub mod geometry;
 pub mod miner;

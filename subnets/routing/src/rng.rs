@@ -71,7 +71,6 @@ impl Rng {
             )]
             let low = m as u64;
             if low >= n.wrapping_neg() % n {
-                #[expect(clippy::cast_possible_truncation, reason = "the high word is below n")]
                 return (m >> 64) as u64;
             }
         }

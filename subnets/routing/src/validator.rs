@@ -413,15 +413,14 @@ impl Validator {
             .last_update
             .is_none_or(|last| schedule.block.saturating_sub(last) >= schedule.rate_limit);
         let done_this_epoch = self.state.last_weights_epoch == Some(epoch);
-        if schedule.commit_reveal {
-            if let Some(p) = self
+        if schedule.commit_reveal
+            && let Some(p) = self
                 .state
                 .pending
                 .iter()
                 .find(|p| p.epoch.saturating_add(schedule.reveal_period) == epoch)
-            {
-                return WeightAction::Reveal(p.clone());
-            }
+        {
+            return WeightAction::Reveal(p.clone());
         }
         let weights = self.weights();
         if done_this_epoch || !rate_ok || weights.is_empty() {

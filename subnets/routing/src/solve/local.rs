@@ -91,7 +91,7 @@ pub(crate) fn search(
     let mut examined = 0u32;
     while let Some(u) = queue.pop() {
         examined = examined.wrapping_add(1);
-        if examined % 64 == 0 && stop() {
+        if examined.is_multiple_of(64) && stop() {
             return false;
         }
         if let Some((delta, m)) = best_move(inst, nb, st, moves, u) {

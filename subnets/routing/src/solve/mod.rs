@@ -178,22 +178,16 @@ fn strong(
             let total = d.saturating_duration_since(started).as_nanos().max(1);
             started.elapsed().as_nanos() * 1000 / total
         });
-        #[expect(
-            clippy::cast_possible_truncation,
-            clippy::cast_possible_wrap,
-            reason = "at most 1000"
-        )]
-        let progress = by_count.max(by_time).min(1000) as i64;
+        let progress = i64::try_from(by_count.max(by_time).min(1000)).unwrap_or(1000);
         let temperature = start_temperature * (1000 - progress) / 1000;
-        #[expect(clippy::cast_possible_wrap, reason = "at most 1000")]
-        let allowance = temperature * rng.below(1001) as i64 / 1000;
+        let allowance = temperature * i64::try_from(rng.below(1001)).unwrap_or(0) / 1000;
         ils::iterate(inst, nb, &mut st, &mut rng, queue, allowance, &mut stop);
         debug_assert!(st.consistent(inst), "solver state diverged");
         if st.cost < best.0 {
             best = (st.cost, st.routes.clone());
         }
         iterations += 1;
-        if iterations % 512 == 0 {
+        if iterations.is_multiple_of(512) {
             st.compact();
         }
     }
