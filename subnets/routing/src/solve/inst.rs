@@ -59,6 +59,8 @@ impl Inst {
 pub(crate) struct Neighbours {
     k: usize,
     flat: Vec<u32>,
+    /// With quadrant neighbours, row `a` is `flat[start[a]..start[a + 1]]`.
+    start: Option<Vec<usize>>,
 }
 
 impl Neighbours {
@@ -67,7 +69,11 @@ impl Neighbours {
         let k = k.min(n.saturating_sub(1));
         let mut flat = vec![0u32; (n + 1) * k];
         if n == 0 || k == 0 {
-            return Self { k, flat };
+            return Self {
+                k,
+                flat,
+                start: None,
+            };
         }
         // Grid over the stops' bounding box, about two stops per cell.
         let (mut minx, mut miny, mut maxx, mut maxy) = (i64::MAX, i64::MAX, i64::MIN, i64::MIN);
@@ -147,14 +153,71 @@ impl Neighbours {
                 *slot = *b;
             }
         }
-        Self { k, flat }
+        Self {
+            k,
+            flat,
+            start: None,
+        }
     }
 
     /// The neighbour list of node `a`.
     #[inline]
     pub(crate) fn of(&self, a: u32) -> &[u32] {
         let a = a as usize;
-        &self.flat[a * self.k..(a + 1) * self.k]
+        match &self.start {
+            Some(start) => &self.flat[start[a]..start[a + 1]],
+            None => &self.flat[a * self.k..(a + 1) * self.k],
+        }
+    }
+
+    /// The `k` nearest stops plus the nearest stop in each of the four quadrants around the
+    /// node (if not already among them), nearest first. Quadrant neighbours give clustered
+    /// instances the links between clusters that pure nearest lists miss (as LKH's
+    /// quadrant candidates do). `O(n²)`.
+    pub(crate) fn with_quadrants(inst: &Inst, k: usize) -> Self {
+        let base = Self::new(inst, k);
+        let n = inst.n;
+        let mut flat = Vec::with_capacity((n + 1) * (base.k + 4));
+        let mut start = Vec::with_capacity(n + 2);
+        let mut row: Vec<(u64, u32)> = Vec::with_capacity(base.k + 4);
+        for a in 0..=n {
+            start.push(flat.len());
+            let pa = inst.pts[a];
+            let mut quad: [Option<(u64, u32)>; 4] = [None; 4];
+            for b in 1..=n {
+                if b == a {
+                    continue;
+                }
+                let pb = inst.pts[b];
+                let (dx, dy) = (pb.x - pa.x, pb.y - pa.y);
+                let q = match (dx, dy) {
+                    (0, 0) => continue,
+                    _ if dx > 0 && dy >= 0 => 0,
+                    _ if dx <= 0 && dy > 0 => 1,
+                    _ if dx < 0 && dy <= 0 => 2,
+                    _ => 3,
+                };
+                #[expect(clippy::cast_possible_truncation, reason = "node ids fit u32")]
+                let cand = (inst.d2(a, b), b as u32);
+                if quad[q].is_none_or(|c| cand < c) {
+                    quad[q] = Some(cand);
+                }
+            }
+            #[expect(clippy::cast_possible_truncation, reason = "node ids fit u32")]
+            let a32 = a as u32;
+            row.clear();
+            row.extend(base.of(a32).iter().map(|&b| (inst.d2(a, b as usize), b)));
+            row.extend(quad.iter().flatten().copied());
+            row.sort_unstable();
+            row.dedup();
+            flat.extend(row.iter().map(|e| e.1));
+        }
+        start.push(flat.len());
+        Self {
+            k: base.k,
+            flat,
+            start: Some(start),
+        }
     }
 }
 
@@ -183,6 +246,7 @@ mod tests {
             );
             let inst = Inst::new(&p);
             let nb = Neighbours::new(&inst, 10);
+            let q = Neighbours::with_quadrants(&inst, 10);
             for a in 0..=inst.n {
                 let mut all: Vec<(u64, u32)> = (1..=inst.n)
                     .filter(|&b| b != a)
@@ -191,6 +255,11 @@ mod tests {
                 all.sort_unstable();
                 let want: Vec<u32> = all.iter().take(nb.k).map(|e| e.1).collect();
                 assert_eq!(nb.of(a as u32), &want[..], "n={n} node={a}");
+                let row = q.of(a as u32);
+                assert!(row.starts_with(&want) || row.len() >= want.len());
+                assert!(want.iter().all(|w| row.contains(w)));
+                assert!(row.len() <= want.len() + 4);
+                assert!(!row.contains(&(a as u32)) && !row.contains(&0));
             }
         }
     }

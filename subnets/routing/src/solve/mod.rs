@@ -113,15 +113,18 @@ pub fn solve(problem: &Problem, solver: Solver, budget: &Budget, seed: u64) -> S
             routes: vec![Vec::new()],
         };
     }
-    let nb = Neighbours::new(&inst, NEIGHBOURS);
+    let nearest = Neighbours::new(&inst, NEIGHBOURS);
     let initial = match solver {
-        Solver::NearestNeighbour => construct::nearest_neighbour(&inst, &nb),
-        _ => construct::savings(&inst, &nb),
+        Solver::NearestNeighbour => construct::nearest_neighbour(&inst, &nearest),
+        _ => construct::savings(&inst, &nearest),
     };
     let mut st = Routes::new(&inst, initial);
     if solver == Solver::NearestNeighbour {
         return st.into_solution();
     }
+    // Savings merges along nearest pairs; the searches also use quadrant neighbours.
+    drop(nearest);
+    let nb = Neighbours::with_quadrants(&inst, NEIGHBOURS);
     let moves = match solver {
         Solver::TwoOpt => Moves {
             two_opt: true,
@@ -147,11 +150,13 @@ pub fn solve(problem: &Problem, solver: Solver, budget: &Budget, seed: u64) -> S
     st.into_solution()
 }
 
-/// The strong solver's iterated local search (see [`ils`]) with a threshold acceptance that
-/// cools linearly over the budget: an iteration may worsen the current solution by up to
-/// `T·U`, `U` uniform in [0, 1], `T` falling from [`START_TEMPERATURE_PERMILLE`]‰ of the
-/// average edge cost to 0 as the budget (iterations or time, whichever is further along) runs
-/// out. The best solution seen is returned.
+/// The strong solver's iterated local search (see [`ils`]) with simulated-annealing
+/// acceptance: an iteration may worsen the current solution by up to `−T·ln U`, `U` uniform
+/// in (0, 1], with `T` cooling exponentially from [`START_TEMPERATURE`] to
+/// [`END_TEMPERATURE`] average edge costs as the budget (iterations or time, whichever is
+/// further along) runs out. The best solution seen is returned. (Floating point is fine
+/// here: a solver's output is checked, not reproduced, and under an iteration budget it is
+/// still deterministic on a given platform.)
 fn strong(
     inst: &Inst,
     nb: &Neighbours,
@@ -163,24 +168,39 @@ fn strong(
     let started = Instant::now();
     let mut rng = Rng::new(seed);
     let mut best = (st.cost, st.routes.clone());
-    #[expect(clippy::cast_possible_wrap, reason = "stop counts fit i64")]
-    let edges = (inst.n + st.routes.len()) as i64;
-    let start_temperature = st.cost / edges * START_TEMPERATURE_PERMILLE / 1000;
+    #[expect(clippy::cast_precision_loss, reason = "a temperature scale")]
+    let average_edge = st.cost as f64 / (inst.n + st.routes.len()) as f64;
+    let (t_start, t_end) = (
+        average_edge * START_TEMPERATURE,
+        average_edge * END_TEMPERATURE,
+    );
     let mut stop = || budget.expired();
     let mut iterations = 0u64;
     while iterations < budget.iterations && !budget.expired() {
+        #[expect(clippy::cast_precision_loss, reason = "a fraction")]
         let by_count = if budget.iterations == u64::MAX {
-            0
+            0.0
         } else {
-            u128::from(iterations) * 1000 / u128::from(budget.iterations)
+            iterations as f64 / budget.iterations as f64
         };
-        let by_time = budget.deadline.map_or(0, |d| {
-            let total = d.saturating_duration_since(started).as_nanos().max(1);
-            started.elapsed().as_nanos() * 1000 / total
+        let by_time = budget.deadline.map_or(0.0, |d| {
+            let total = d.saturating_duration_since(started).as_secs_f64();
+            if total > 0.0 {
+                started.elapsed().as_secs_f64() / total
+            } else {
+                1.0
+            }
         });
-        let progress = i64::try_from(by_count.max(by_time).min(1000)).unwrap_or(1000);
-        let temperature = start_temperature * (1000 - progress) / 1000;
-        let allowance = temperature * i64::try_from(rng.below(1001)).unwrap_or(0) / 1000;
+        let progress = by_count.max(by_time).min(1.0);
+        let temperature = t_start * (t_end / t_start).powf(progress);
+        // Simulated-annealing acceptance: worsen by at most T * -ln(U), U uniform in (0, 1].
+        #[expect(clippy::cast_precision_loss, reason = "53 random bits")]
+        let u = ((rng.next_u64() >> 11) as f64 + 1.0) / (1u64 << 53) as f64;
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "a small non-negative allowance"
+        )]
+        let allowance = (-temperature * u.ln()) as i64;
         ils::iterate(inst, nb, &mut st, &mut rng, queue, allowance, &mut stop);
         debug_assert!(st.consistent(inst), "solver state diverged");
         if st.cost < best.0 {
@@ -194,8 +214,10 @@ fn strong(
     Routes::new(inst, best.1).into_solution()
 }
 
-/// Starting threshold of the strong solver, in ‰ of the average edge cost.
-const START_TEMPERATURE_PERMILLE: i64 = 30;
+/// Starting temperature of the strong solver, in average edge costs.
+const START_TEMPERATURE: f64 = 0.3;
+/// Final temperature of the strong solver, in average edge costs.
+const END_TEMPERATURE: f64 = 0.003;
 
 #[cfg(test)]
 mod tests;

@@ -197,6 +197,19 @@ impl Routes {
         self.reindex(rb, 0);
     }
 
+    /// Replaces route `r` by `route` (load and cost updated).
+    pub(crate) fn replace(&mut self, inst: &Inst, r: usize, route: Vec<u32>) {
+        self.touch(r);
+        let before = self.route_cost(inst, r);
+        self.routes[r] = route;
+        self.load[r] = self.routes[r]
+            .iter()
+            .map(|&v| inst.demand[v as usize])
+            .sum();
+        self.reindex(r, 0);
+        self.cost += self.route_cost(inst, r) - before;
+    }
+
     /// Removes node `v` from its route.
     pub(crate) fn remove(&mut self, inst: &Inst, v: u32) {
         let (r, p) = (self.r(v), self.p(v));
