@@ -1,6 +1,7 @@
 //! The `agora` binary: parse arguments, call into `agora_cli`.
 
 use agora_cli::epoch_cmd::{self, EpochOptions};
+use agora_cli::sdk_cmds;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use std::io::{BufReader, IsTerminal as _};
@@ -13,6 +14,8 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    wallet_path: sdk_cmds::WalletPath,
 }
 
 #[derive(Debug, Subcommand)]
@@ -40,6 +43,37 @@ enum Command {
         /// The genesis JSON file.
         file: PathBuf,
     },
+    /// Bittensor wallets: create, regenerate, import, list, show (docs/sdk.md).
+    #[command(subcommand)]
+    Wallet(sdk_cmds::WalletCmd),
+    /// Axons (servers).
+    #[command(subcommand)]
+    Axon(AxonCmd),
+    /// Dendrites (clients).
+    #[command(subcommand)]
+    Dendrite(DendriteCmd),
+    /// Subnets built on Agora.
+    #[command(subcommand)]
+    Subnet(SubnetCmd),
+}
+
+#[derive(Debug, Subcommand)]
+enum SubnetCmd {
+    /// The routing subnet: route optimisation miners and the buyer gateway (subnets/routing).
+    #[command(subcommand)]
+    Routing(agora_cli::routing_cmds::RoutingCmd),
+}
+
+#[derive(Debug, Subcommand)]
+enum AxonCmd {
+    /// Serve the subnet template's Dummy synapse (dummy_output = 2 × dummy_input).
+    Example(sdk_cmds::AxonExample),
+}
+
+#[derive(Debug, Subcommand)]
+enum DendriteCmd {
+    /// Send one signed synapse request and print the answer, status and latency.
+    Query(sdk_cmds::DendriteQuery),
 }
 
 /// Runs the command; a reader that closes our output early (`agora epoch … | head`) ends the
@@ -59,6 +93,27 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Wallet(cmd) => {
+            sdk_cmds::wallet(cmd, &cli.wallet_path, &mut std::io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Axon(AxonCmd::Example(args)) => {
+            sdk_cmds::axon_example(args, &cli.wallet_path)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Dendrite(DendriteCmd::Query(args)) => {
+            let ok =
+                sdk_cmds::dendrite_query(args, &cli.wallet_path, &mut std::io::stdout().lock())?;
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Command::Subnet(SubnetCmd::Routing(cmd)) => {
+            agora_cli::routing_cmds::run(cmd, &cli.wallet_path, &mut std::io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Genesis { file } => {
             let json = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;

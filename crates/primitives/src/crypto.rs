@@ -98,6 +98,9 @@ pub enum KeyError {
     /// password in that case; refusing it avoids deriving a key the user did not intend.
     #[error("a password cannot be used with a hex seed")]
     PasswordWithSeed,
+    /// A 64-byte secret key whose scalar is not canonical.
+    #[error("invalid sr25519 secret key")]
+    InvalidSecretKey,
     /// A phrase length other than 12, 15, 18, 21 or 24 words was requested.
     #[error("unsupported mnemonic length: {words} words (12, 15, 18, 21 or 24)")]
     InvalidWordCount {
@@ -281,6 +284,23 @@ impl Keypair {
     /// message twice gives different signatures, both valid.
     pub fn sign(&self, message: &[u8]) -> Signature {
         Signature(self.pair.sign_simple(SIGNING_CONTEXT, message).to_bytes())
+    }
+
+    /// The key pair of a 64-byte sr25519 secret key (scalar ‖ nonce), the keyfile's
+    /// `privateKey`, as `sp-core`'s `Pair::from_seed_slice` reads 64 bytes. The seed is not
+    /// known.
+    pub fn from_secret_key_bytes(bytes: &[u8; 64]) -> Result<Self, KeyError> {
+        let secret = SecretKey::from_bytes(bytes).map_err(|_| KeyError::InvalidSecretKey)?;
+        Ok(Self {
+            pair: secret.to_keypair(),
+            seed: None,
+        })
+    }
+
+    /// The 64-byte secret key (scalar ‖ nonce) as `sp-core`'s `to_raw_vec`: the keyfile's
+    /// `privateKey`. The caller should zeroise the copy when done.
+    pub fn secret_key_bytes(&self) -> [u8; 64] {
+        self.pair.secret.to_bytes()
     }
 
     /// The 32-byte seed (mini secret key) of this pair, if known: the keyfile's `secretSeed`.
@@ -612,6 +632,23 @@ mod tests {
         assert_eq!(encoded, sig.0.to_vec());
         assert_eq!(Signature::decode(&mut &encoded[..]), Ok(sig));
         assert_eq!(Signature::max_encoded_len(), 64);
+    }
+
+    #[test]
+    fn secret_key_bytes_round_trip() {
+        let alice = Keypair::from_uri("//Alice").expect("valid uri");
+        let raw = alice.secret_key_bytes();
+        let back = Keypair::from_secret_key_bytes(&raw).expect("canonical");
+        assert_eq!(back.public(), alice.public());
+        assert_eq!(back.secret_seed(), None);
+        assert!(verify(&back.public(), b"m", &back.sign(b"m")));
+        // A non-canonical scalar (top bits set) is refused.
+        let mut bad = raw;
+        bad[31] = 0xff;
+        assert_eq!(
+            Keypair::from_secret_key_bytes(&bad).expect_err("must fail"),
+            KeyError::InvalidSecretKey
+        );
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub mod gateway;
 pub mod generate;
 pub mod geometry;
 pub mod miner;
+pub mod network;
 pub mod problem;
 pub mod protocol;
 pub mod rng;

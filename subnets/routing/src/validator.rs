@@ -69,6 +69,15 @@ impl Default for ValidatorConfig {
     }
 }
 
+/// Where an axon listens (the metagraph's `AxonInfo` ip and port).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Endpoint {
+    /// IP address or host name.
+    pub ip: String,
+    /// Port.
+    pub port: u16,
+}
+
 /// A neuron as the validator needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Neuron {
@@ -76,8 +85,8 @@ pub struct Neuron {
     pub uid: u16,
     /// Its hotkey (SS58).
     pub hotkey: String,
-    /// It serves an axon.
-    pub serving: bool,
+    /// Its axon, if it serves one.
+    pub axon: Option<Endpoint>,
 }
 
 /// Why a query produced no response.
@@ -324,7 +333,11 @@ impl Validator {
     /// The miners to query: serving neurons, a seed-chosen sample of at most `sample_size`,
     /// in uid order.
     pub fn targets(&self, neurons: &[Neuron], plan: &RoundPlan) -> Vec<Neuron> {
-        let mut serving: Vec<Neuron> = neurons.iter().filter(|n| n.serving).cloned().collect();
+        let mut serving: Vec<Neuron> = neurons
+            .iter()
+            .filter(|n| n.axon.is_some())
+            .cloned()
+            .collect();
         if serving.len() > self.config.sample_size {
             let mut rng = Rng::from_bytes(&hash(b"_AGORA_ROUTING_SAMPLE", &plan.seed, &[]));
             rng.shuffle(&mut serving);

@@ -64,7 +64,20 @@ pub(crate) struct Neighbours {
 }
 
 impl Neighbours {
+    /// The `k` nearest stops of every node.
     pub(crate) fn new(inst: &Inst, k: usize) -> Self {
+        Self::build(inst, k, false)
+    }
+
+    /// The `k` nearest stops plus the nearest stop in each of the four quadrants around the
+    /// node (if not already among them), nearest first. Quadrant neighbours give clustered
+    /// instances the links between clusters that pure nearest lists miss (as LKH's
+    /// quadrant candidates do).
+    pub(crate) fn with_quadrants(inst: &Inst, k: usize) -> Self {
+        Self::build(inst, k, true)
+    }
+
+    fn build(inst: &Inst, k: usize, quadrants: bool) -> Self {
         let n = inst.n;
         let k = k.min(n.saturating_sub(1));
         let mut flat = vec![0u32; (n + 1) * k];
@@ -103,16 +116,17 @@ impl Neighbours {
             buckets[cy * side + cx].push(i as u32);
         }
         let mut best: Vec<(u64, u32)> = Vec::with_capacity(k + 1);
+        let mut starts = quadrants.then(|| Vec::with_capacity(n + 2));
+        let mut rows: Vec<u32> = Vec::with_capacity(if quadrants { (n + 1) * (k + 4) } else { 0 });
         for a in 0..=n {
             best.clear();
-            let (cx, cy) = cell_of(inst.pts[a]);
+            let mut quad: [Option<(u64, u32)>; 4] = [None; 4];
+            let pa = inst.pts[a];
+            let (cx, cy) = cell_of(pa);
             // Points outside the box (the depot) are clamped to an edge cell; the ring bound
-            // below then uses the distance from the clamped cell, which is still a lower bound
-            // only for points inside the box, so the depot falls back to scanning every ring.
-            let inside = a != 0 || {
-                let p = inst.pts[0];
-                p.x >= minx && p.x <= maxx && p.y >= miny && p.y <= maxy
-            };
+            // below is a lower bound only for points inside the box, so the depot falls back
+            // to scanning every ring.
+            let inside = a != 0 || (pa.x >= minx && pa.x <= maxx && pa.y >= miny && pa.y <= maxy);
             let mut ring = 0usize;
             loop {
                 let (x0, x1) = (cx.saturating_sub(ring), (cx + ring).min(side - 1));
@@ -133,6 +147,12 @@ impl Neighbours {
                                 best.insert(at, cand);
                                 best.truncate(k);
                             }
+                            if quadrants
+                                && let Some(q) = quadrant(pa, inst.pts[b as usize])
+                                && quad[q].is_none_or(|c| cand < c)
+                            {
+                                quad[q] = Some(cand);
+                            }
                         }
                     }
                 }
@@ -143,20 +163,38 @@ impl Neighbours {
                 if inside && best.len() == k {
                     #[expect(clippy::cast_sign_loss, reason = "cell is positive")]
                     let reach = ring as u64 * cell as u64;
-                    if best[k - 1].0 <= reach.saturating_mul(reach) {
+                    let bound = reach.saturating_mul(reach);
+                    let quads_done =
+                        !quadrants || quad.iter().all(|q| q.is_some_and(|c| c.0 <= bound));
+                    if best[k - 1].0 <= bound && quads_done {
                         break;
                     }
                 }
                 ring += 1;
             }
-            for (slot, (_, b)) in flat[a * k..(a + 1) * k].iter_mut().zip(&best) {
-                *slot = *b;
+            match &mut starts {
+                None => {
+                    for (slot, (_, b)) in flat[a * k..(a + 1) * k].iter_mut().zip(&best) {
+                        *slot = *b;
+                    }
+                }
+                Some(starts) => {
+                    starts.push(rows.len());
+                    best.extend(quad.iter().flatten().copied());
+                    best.sort_unstable();
+                    best.dedup();
+                    rows.extend(best.iter().map(|e| e.1));
+                }
             }
+        }
+        if let Some(starts) = &mut starts {
+            starts.push(rows.len());
+            flat = rows;
         }
         Self {
             k,
             flat,
-            start: None,
+            start: starts,
         }
     }
 
@@ -169,55 +207,17 @@ impl Neighbours {
             None => &self.flat[a * self.k..(a + 1) * self.k],
         }
     }
+}
 
-    /// The `k` nearest stops plus the nearest stop in each of the four quadrants around the
-    /// node (if not already among them), nearest first. Quadrant neighbours give clustered
-    /// instances the links between clusters that pure nearest lists miss (as LKH's
-    /// quadrant candidates do). `O(n²)`.
-    pub(crate) fn with_quadrants(inst: &Inst, k: usize) -> Self {
-        let base = Self::new(inst, k);
-        let n = inst.n;
-        let mut flat = Vec::with_capacity((n + 1) * (base.k + 4));
-        let mut start = Vec::with_capacity(n + 2);
-        let mut row: Vec<(u64, u32)> = Vec::with_capacity(base.k + 4);
-        for a in 0..=n {
-            start.push(flat.len());
-            let pa = inst.pts[a];
-            let mut quad: [Option<(u64, u32)>; 4] = [None; 4];
-            for b in 1..=n {
-                if b == a {
-                    continue;
-                }
-                let pb = inst.pts[b];
-                let (dx, dy) = (pb.x - pa.x, pb.y - pa.y);
-                let q = match (dx, dy) {
-                    (0, 0) => continue,
-                    _ if dx > 0 && dy >= 0 => 0,
-                    _ if dx <= 0 && dy > 0 => 1,
-                    _ if dx < 0 && dy <= 0 => 2,
-                    _ => 3,
-                };
-                #[expect(clippy::cast_possible_truncation, reason = "node ids fit u32")]
-                let cand = (inst.d2(a, b), b as u32);
-                if quad[q].is_none_or(|c| cand < c) {
-                    quad[q] = Some(cand);
-                }
-            }
-            #[expect(clippy::cast_possible_truncation, reason = "node ids fit u32")]
-            let a32 = a as u32;
-            row.clear();
-            row.extend(base.of(a32).iter().map(|&b| (inst.d2(a, b as usize), b)));
-            row.extend(quad.iter().flatten().copied());
-            row.sort_unstable();
-            row.dedup();
-            flat.extend(row.iter().map(|e| e.1));
-        }
-        start.push(flat.len());
-        Self {
-            k: base.k,
-            flat,
-            start: Some(start),
-        }
+/// The quadrant of `b` around `a` (0: east/north-east … 3), `None` if they coincide.
+fn quadrant(a: Point, b: Point) -> Option<usize> {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    match (dx, dy) {
+        (0, 0) => None,
+        _ if dx > 0 && dy >= 0 => Some(0),
+        _ if dx <= 0 && dy > 0 => Some(1),
+        _ if dx < 0 && dy <= 0 => Some(2),
+        _ => Some(3),
     }
 }
 
@@ -255,11 +255,22 @@ mod tests {
                 all.sort_unstable();
                 let want: Vec<u32> = all.iter().take(nb.k).map(|e| e.1).collect();
                 assert_eq!(nb.of(a as u32), &want[..], "n={n} node={a}");
-                let row = q.of(a as u32);
-                assert!(row.starts_with(&want) || row.len() >= want.len());
-                assert!(want.iter().all(|w| row.contains(w)));
-                assert!(row.len() <= want.len() + 4);
-                assert!(!row.contains(&(a as u32)) && !row.contains(&0));
+                // Quadrant rows: the k nearest plus each quadrant's nearest, sorted.
+                let mut with_q: Vec<(u64, u32)> = all.iter().take(nb.k).copied().collect();
+                for quad in 0..4 {
+                    if let Some(e) = all
+                        .iter()
+                        .find(|e| quadrant(inst.pts[a], inst.pts[e.1 as usize]) == Some(quad))
+                    {
+                        with_q.push(*e);
+                    }
+                }
+                with_q.sort_unstable();
+                with_q.dedup();
+                let want_q: Vec<u32> = with_q.iter().map(|e| e.1).collect();
+                if nb.k > 0 {
+                    assert_eq!(q.of(a as u32), &want_q[..], "quadrants n={n} node={a}");
+                }
             }
         }
     }

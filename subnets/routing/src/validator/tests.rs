@@ -24,7 +24,7 @@ fn network(commit_reveal: bool) -> (FakeChain, FakeMiners) {
     let mut neurons = vec![Neuron {
         uid: 0,
         hotkey: "validator".into(),
-        serving: false,
+        axon: None,
     }];
     let mut strategies = BTreeMap::new();
     for (i, s) in Strategy::ALL.iter().enumerate() {
@@ -32,7 +32,10 @@ fn network(commit_reveal: bool) -> (FakeChain, FakeMiners) {
         neurons.push(Neuron {
             uid,
             hotkey: format!("miner{uid}"),
-            serving: true,
+            axon: Some(Endpoint {
+                ip: "127.0.0.1".into(),
+                port: 9000 + uid,
+            }),
         });
         strategies.insert(uid, *s);
     }
@@ -266,7 +269,7 @@ fn late_invalid_and_missing_answers_score_zero() {
         .map(|uid| Neuron {
             uid,
             hotkey: format!("h{uid}"),
-            serving: true,
+            axon: None,
         })
         .collect();
     let report = v.score_round(&plan, &results, &neurons);
