@@ -31,7 +31,7 @@ proptest! {
     #[test]
     fn solvers_valid_and_never_below_optimum(
         seed in any::<u8>(),
-        n in 1u32..=9,
+        n in 1u32..=12,
         cvrp in any::<bool>(),
         d in 0usize..3,
     ) {
