@@ -347,6 +347,12 @@ impl Validator {
         serving
     }
 
+    /// The cost of the validator's own baseline solution for a round (CPU-bound: the async
+    /// driver runs it on a blocking thread).
+    pub fn baseline(&self, plan: &RoundPlan) -> u64 {
+        baseline_cost(&plan.request.problem, self.config.baseline)
+    }
+
     /// Verifies and scores a round's results, folds them into the scores and advances the
     /// round counter (not yet saved; see [`Validator::finish_round`]).
     pub fn score_round(
@@ -354,6 +360,18 @@ impl Validator {
         plan: &RoundPlan,
         results: &[QueryResult],
         neurons: &[Neuron],
+    ) -> RoundReport {
+        let baseline = self.baseline(plan);
+        self.score_round_against(plan, results, neurons, baseline)
+    }
+
+    /// [`Validator::score_round`] with the baseline cost already computed.
+    pub fn score_round_against(
+        &mut self,
+        plan: &RoundPlan,
+        results: &[QueryResult],
+        neurons: &[Neuron],
+        baseline: u64,
     ) -> RoundReport {
         let problem = &plan.request.problem;
         let limit = Duration::from_millis(self.config.time_limit_ms + self.config.grace_ms);
@@ -378,8 +396,6 @@ impl Validator {
             .collect();
         answers.sort_by_key(|a| a.0);
         answers.dedup_by_key(|a| a.0);
-        let baseline_solution = solve(problem, self.config.baseline, &Budget::iterations(0), 0);
-        let baseline = verify(problem, &baseline_solution).map_or(u64::MAX, |v| v.cost);
         let rewards = round_rewards(Some(baseline), &answers);
         let hotkey_of = |uid: u16| {
             neurons
@@ -495,6 +511,12 @@ impl Validator {
     }
 }
 
+/// The cost of `solver`'s solution (deterministic: no deadline).
+fn baseline_cost(problem: &crate::problem::Problem, solver: Solver) -> u64 {
+    let solution = solve(problem, solver, &Budget::iterations(0), 0);
+    verify(problem, &solution).map_or(u64::MAX, |v| v.cost)
+}
+
 /// Runs one full round against a chain and miners, then acts on the weight schedule
 /// (possibly twice: a reveal, then a new commit).
 pub async fn run_round<C: Chain, M: MinerClient>(
@@ -507,7 +529,11 @@ pub async fn run_round<C: Chain, M: MinerClient>(
     let targets = v.targets(&neurons, &plan);
     let timeout = Duration::from_millis(v.config.time_limit_ms + v.config.grace_ms);
     let results = miners.query(&targets, &plan.request, timeout).await;
-    let report = v.score_round(&plan, &results, &neurons);
+    let (problem, solver) = (plan.request.problem.clone(), v.config.baseline);
+    let baseline = tokio::task::spawn_blocking(move || baseline_cost(&problem, solver))
+        .await
+        .unwrap_or(u64::MAX);
+    let report = v.score_round_against(&plan, &results, &neurons, baseline);
     v.finish_round()?;
     for _ in 0..2 {
         let schedule = chain.schedule().await?;
