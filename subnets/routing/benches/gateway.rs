@@ -2,8 +2,9 @@
 //! parsing, authentication, quota reservation, fan-out to 4 in-process miners, verification
 //! of every answer, durable metering with `fdatasync`, JSON response).
 //!
-//! `cargo bench -p agora-subnet-routing --bench gateway`. Requests per second = 1 / the
-//! reported time per request (one request at a time).
+//! `cargo bench -p agora-subnet-routing --bench gateway`. `gateway_solve/N`: one request at
+//! a time (requests per second = 1 / time); `gateway_solve_32_concurrent/N`: 32 requests in
+//! flight at once (requests per second = 32 / time).
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -62,6 +63,29 @@ fn bench(c: &mut Criterion) {
             &[1; 32],
         );
         let body = serde_json::json!({ "problem": p, "time_limit_ms": 1000 }).to_string();
+        let app_c = app.clone();
+        let body_c = body.clone();
+        g.bench_with_input(BenchmarkId::new("32_concurrent", n), &body_c, |b, body| {
+            b.iter(|| {
+                rt.block_on(async {
+                    let mut set = tokio::task::JoinSet::new();
+                    for _ in 0..32 {
+                        let app = app_c.clone();
+                        let body = body.clone();
+                        set.spawn(async move {
+                            let req = Request::post("/v1/solve")
+                                .header("authorization", "Bearer k")
+                                .body(Body::from(body))
+                                .expect("request");
+                            let resp = app.oneshot(req).await.expect("response");
+                            assert_eq!(resp.status(), StatusCode::OK);
+                            black_box(resp.into_body().collect().await.expect("body"));
+                        });
+                    }
+                    while set.join_next().await.is_some() {}
+                });
+            });
+        });
         g.bench_with_input(BenchmarkId::from_parameter(n), &body, |b, body| {
             b.iter(|| {
                 rt.block_on(async {
