@@ -63,6 +63,16 @@ enum Command {
         #[command(subcommand)]
         command: SimCommand,
     },
+    /// Subnets built on Agora.
+    #[command(subcommand)]
+    Subnet(SubnetCmd),
+}
+
+#[derive(Debug, Subcommand)]
+enum SubnetCmd {
+    /// The routing subnet: route optimisation miners and the buyer gateway (subnets/routing).
+    #[command(subcommand)]
+    Routing(agora_cli::routing_cmds::RoutingCmd),
 }
 
 #[derive(Debug, Subcommand)]
@@ -165,6 +175,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 SimCommand::Check { file } => sim_cmd::check(&sim_cmd::load(&file)?, stdout)?,
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Subnet(SubnetCmd::Routing(cmd)) => {
+            agora_cli::routing_cmds::run(cmd, &cli.wallet_path, &mut std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Genesis { file } => {
