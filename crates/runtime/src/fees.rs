@@ -40,7 +40,8 @@ pub fn call_weight(call: &Call) -> u64 {
             | SubtensorCall::batch_set_weights { .. }
             | SubtensorCall::reveal_weights { .. }
             | SubtensorCall::reveal_mechanism_weights { .. }
-            | SubtensorCall::batch_reveal_weights { .. } => MEDIUM,
+            | SubtensorCall::batch_reveal_weights { .. }
+            | SubtensorCall::claim_root { .. } => MEDIUM,
             _ => LIGHT,
         },
     }

@@ -28,6 +28,7 @@ pub mod balances;
 pub mod block;
 pub mod call;
 pub mod chain;
+pub mod coinbase;
 pub mod ctx;
 pub mod dispatch;
 pub mod emission;
@@ -48,6 +49,7 @@ pub mod weights;
 
 pub use call::Call;
 pub use chain::{BlockBuilder, BlockOutput, Receipt, execute_block};
+pub use coinbase::root_claims;
 pub use ctx::Ctx;
 pub use error::Error;
 pub use event::Event;

@@ -12,6 +12,17 @@ pub trait Backend {
     /// Calls `visit` for every entry whose key starts with `prefix`, in ascending key order,
     /// until `visit` returns `false`.
     fn scan_prefix(&self, prefix: &[u8], visit: &mut dyn FnMut(&[u8], &[u8]) -> bool);
+
+    /// Like [`Backend::scan_prefix`], but starting at the first key `≥ from` (keys below `from`
+    /// are not visited). The default skips them; ordered stores override it with a seek.
+    fn scan_prefix_from(
+        &self,
+        prefix: &[u8],
+        from: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) {
+        self.scan_prefix(prefix, &mut |k, v| k < from || visit(k, v));
+    }
 }
 
 /// The net effect of a block: for each touched key its new value, or `None` if deleted.
@@ -99,6 +110,20 @@ impl Backend for MemBackend {
 
     fn scan_prefix(&self, prefix: &[u8], visit: &mut dyn FnMut(&[u8], &[u8]) -> bool) {
         for (k, v) in self.entries.range(prefix.to_vec()..) {
+            if !k.starts_with(prefix) || !visit(k, v) {
+                break;
+            }
+        }
+    }
+
+    fn scan_prefix_from(
+        &self,
+        prefix: &[u8],
+        from: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) {
+        let start = if from > prefix { from } else { prefix };
+        for (k, v) in self.entries.range(start.to_vec()..) {
             if !k.starts_with(prefix) || !visit(k, v) {
                 break;
             }

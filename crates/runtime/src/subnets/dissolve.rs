@@ -77,6 +77,7 @@ pub fn dissolve_network(ctx: &mut Ctx<'_>, netuid: NetUid) -> DispatchResult {
         subnet_exists(&ctx.st, netuid) && netuid != ROOT_NETUID,
         Error::SubnetNotExists,
     )?;
+    crate::root_claims::finalize_all_subnet_root_dividends(&mut ctx.st, netuid);
     destroy_alpha_in_out_stakes(ctx, netuid);
     remove_network(ctx, netuid);
     ctx.deposit(SubtensorEvent::NetworkRemoved(netuid));
@@ -305,11 +306,14 @@ netuid_items! {
         BLOCKS_SINCE_LAST_STEP, LAST_EPOCH_BLOCK, PENDING_EPOCH_AT, SUBNET_EPOCH_INDEX,
         PENDING_SERVER_EMISSION, PENDING_VALIDATOR_EMISSION, PENDING_ROOT_ALPHA_DIVS,
         PENDING_OWNER_CUT, MINER_BURNED,
+        // coinbase records
+        ROOT_PROP, SUBNET_ALPHA_IN_EMISSION, SUBNET_TAO_IN_EMISSION, SUBNET_EXCESS_TAO,
+        SUBNET_ROOT_SELL_TAO, SUBNET_PROTOCOL_ALPHA, SUBNET_PROTOCOL_FLOW,
     ],
     prefix: [
         KEYS, UIDS, BLOCK_AT_REGISTRATION, AXONS, PROMETHEUS, NEURON_CERTIFICATES,
         ALPHA_DIVIDENDS_PER_SUBNET, LAST_HOTKEY_SWAP_ON_NETUID, LAST_HYPERPARAM_SET,
-        TEMPO_LAST_SET,
+        TEMPO_LAST_SET, ROOT_ALPHA_DIVIDENDS_PER_SUBNET,
     ],
     index_single: [LAST_UPDATE, INCENTIVE],
     index_prefix: [WEIGHTS, BONDS, WEIGHT_COMMITS],
@@ -342,6 +346,12 @@ fn remove_network(ctx: &mut Ctx<'_>, netuid: NetUid) {
         ctx.deposit(SubtensorEvent::SubnetIdentityRemoved(netuid));
     }
     remove_netuid_items(&mut ctx.st, netuid);
+    // A map with the netuid second (`TotalHotkeyAlphaLastEpoch`).
+    for (hot, n) in TOTAL_HOTKEY_ALPHA_LAST_EPOCH.keys(&ctx.st) {
+        if n == netuid {
+            TOTAL_HOTKEY_ALPHA_LAST_EPOCH.remove(&mut ctx.st, &(hot, n));
+        }
+    }
 }
 
 #[cfg(test)]
