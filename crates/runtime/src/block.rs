@@ -106,14 +106,10 @@ pub fn subnets_to_emit_to(st: &Overlay<'_>) -> Vec<NetUid> {
 pub fn epoch_input(st: &Overlay<'_>, netuid: NetUid, mecid: MechId, now: u64) -> EpochInput {
     let n = SUBNETWORK_N.get(st, &netuid);
     let idx = netuid_index(netuid, mecid);
-    let hotkeys: Vec<Option<AccountId>> =
-        (0..n).map(|uid| KEYS.try_get(st, &(netuid, uid))).collect();
-    let stake_of = |sub: NetUid| -> Vec<u64> {
-        hotkeys
-            .iter()
-            .map(|h| h.map_or(0, |h| stake::total_hotkey_alpha(st, &h, sub)))
-            .collect()
-    };
+    // Inherited stake per uid (`get_stake_weights_for_network`, §5.7), floored to rao as the
+    // reference's `get_inherited_for_hotkey_on_subnet` returns it.
+    let stakes = crate::childkeys::stake_weights_for_network(st, netuid);
+    let floor = |x: agora_primitives::I64F64| x.saturating_to_num::<u64>();
     let owner_uid = SUBNET_OWNER_HOTKEY
         .try_get(st, &netuid)
         .and_then(|h| UIDS.try_get(st, &(netuid, h)));
@@ -127,8 +123,8 @@ pub fn epoch_input(st: &Overlay<'_>, netuid: NetUid, mecid: MechId, now: u64) ->
         block_at_registration: (0..n)
             .map(|uid| BLOCK_AT_REGISTRATION.get(st, &(netuid, uid)))
             .collect(),
-        alpha_stake: stake_of(netuid),
-        tao_stake: stake_of(ROOT_NETUID),
+        alpha_stake: stakes.iter().map(|w| floor(w.alpha)).collect(),
+        tao_stake: stakes.iter().map(|w| floor(w.tao)).collect(),
         tao_weight: TAO_WEIGHT.get(st),
         stake_threshold: STAKE_THRESHOLD.get(st),
         owner_uid,

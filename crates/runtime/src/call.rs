@@ -219,6 +219,12 @@ pub enum SubtensorCall {
         /// Subnet.
         netuid: NetUid,
     },
+    /// Register a hotkey on the root subnet (coldkey-signed).
+    #[codec(index = 62)]
+    root_register {
+        /// Hotkey.
+        hotkey: AccountId,
+    },
     /// Lower a hotkey's delegate take.
     #[codec(index = 65)]
     decrease_take {
@@ -234,6 +240,16 @@ pub enum SubtensorCall {
         hotkey: AccountId,
         /// New take.
         take: u16,
+    },
+    /// Set a hotkey's children on a subnet (owner coldkey).
+    #[codec(index = 67)]
+    set_children {
+        /// Parent hotkey.
+        hotkey: AccountId,
+        /// Subnet.
+        netuid: NetUid,
+        /// `(proportion of 2^64 − 1, child)` pairs.
+        children: Vec<(u64, AccountId)>,
     },
     /// Set the signer coldkey's identity.
     #[codec(index = 68)]
@@ -252,6 +268,12 @@ pub enum SubtensorCall {
         description: Vec<u8>,
         /// Additional.
         additional: Vec<u8>,
+    },
+    /// Root: set `TxChildkeyTakeRateLimit`.
+    #[codec(index = 69)]
+    sudo_set_tx_childkey_take_rate_limit {
+        /// Blocks.
+        tx_rate_limit: u64,
     },
     /// Deprecated hotkey swap (= `swap_hotkey_v2` with `keep_stake = false`).
     #[codec(index = 70)]
@@ -284,6 +306,28 @@ pub enum SubtensorCall {
         netuid: Option<NetUid>,
         /// Leave stake on the old hotkey.
         keep_stake: bool,
+    },
+    /// Set a hotkey's childkey take on a subnet (owner coldkey).
+    #[codec(index = 75)]
+    set_childkey_take {
+        /// Hotkey.
+        hotkey: AccountId,
+        /// Subnet.
+        netuid: NetUid,
+        /// Take (u16 fraction).
+        take: u16,
+    },
+    /// Root: set `MinChildkeyTake`.
+    #[codec(index = 76)]
+    sudo_set_min_childkey_take {
+        /// Take.
+        take: u16,
+    },
+    /// Root: set `MaxChildkeyTake`.
+    #[codec(index = 77)]
+    sudo_set_max_childkey_take {
+        /// Take.
+        take: u16,
     },
     /// Set a subnet's identity (owner).
     #[codec(index = 78)]
@@ -380,6 +424,12 @@ pub enum SubtensorCall {
         netuids: Vec<Compact<NetUid>>,
         /// One hash per subnet.
         commit_hashes: Vec<[u8; 32]>,
+    },
+    /// Root: set `PendingChildKeyCooldown`.
+    #[codec(index = 109)]
+    set_pending_childkey_cooldown {
+        /// Blocks.
+        cooldown: u64,
     },
     /// Change a subnet's token symbol (owner or root).
     #[codec(index = 112)]
@@ -494,6 +544,14 @@ pub enum SubtensorCall {
         hotkey: AccountId,
         /// Highest acceptable burn (rao).
         limit_price: u64,
+    },
+    /// A root validator's opt-in/out of auto parent delegation (owner coldkey).
+    #[codec(index = 135)]
+    set_auto_parent_delegation_enabled {
+        /// Root validator hotkey.
+        hotkey: AccountId,
+        /// Enabled.
+        enabled: bool,
     },
     /// Set the tempo (owner).
     #[codec(index = 139)]

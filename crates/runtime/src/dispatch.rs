@@ -12,7 +12,7 @@ use crate::error::{DispatchResult, Error};
 use crate::event::SudoEvent;
 use crate::storage::SUDO_KEY;
 use crate::types::{AxonInfo, ChainIdentity, Origin, PrometheusInfo, SubnetIdentity};
-use crate::{governance, neurons, root_claims, subnets, weights};
+use crate::{childkeys, governance, neurons, root_claims, subnets, weights};
 
 /// Max nesting of `Sudo::sudo` inside itself.
 const MAX_SUDO_DEPTH: usize = 4;
@@ -308,6 +308,51 @@ fn dispatch_subtensor(ctx: &mut Ctx<'_>, origin: Origin, call: SubtensorCall) ->
         C::decrease_take { hotkey, take } => {
             let coldkey = ensure_signed(origin)?;
             neurons::decrease_take(ctx, &coldkey, &hotkey, take)
+        }
+        // ---- root registration and childkeys (coldkey-signed unless root-only)
+        C::root_register { hotkey } => {
+            let coldkey = ensure_signed(origin)?;
+            neurons::root_register(ctx, &coldkey, &hotkey)
+        }
+        C::set_children {
+            hotkey,
+            netuid,
+            children,
+        } => {
+            let coldkey = ensure_signed(origin)?;
+            childkeys::set_children(ctx, &coldkey, &hotkey, netuid, children)
+        }
+        C::set_childkey_take {
+            hotkey,
+            netuid,
+            take,
+        } => {
+            let coldkey = ensure_signed(origin)?;
+            childkeys::set_childkey_take(ctx, &coldkey, &hotkey, netuid, take)
+        }
+        C::set_auto_parent_delegation_enabled { hotkey, enabled } => {
+            let coldkey = ensure_signed(origin)?;
+            childkeys::set_auto_parent_delegation_enabled(ctx, &coldkey, &hotkey, enabled)
+        }
+        C::sudo_set_tx_childkey_take_rate_limit { tx_rate_limit } => {
+            ensure_root(origin)?;
+            childkeys::sudo_set_tx_childkey_take_rate_limit(ctx, tx_rate_limit);
+            Ok(())
+        }
+        C::sudo_set_min_childkey_take { take } => {
+            ensure_root(origin)?;
+            childkeys::sudo_set_min_childkey_take(ctx, take);
+            Ok(())
+        }
+        C::sudo_set_max_childkey_take { take } => {
+            ensure_root(origin)?;
+            childkeys::sudo_set_max_childkey_take(ctx, take);
+            Ok(())
+        }
+        C::set_pending_childkey_cooldown { cooldown } => {
+            ensure_root(origin)?;
+            childkeys::set_pending_childkey_cooldown(ctx, cooldown);
+            Ok(())
         }
         // ---- key swaps
         C::swap_hotkey {

@@ -245,6 +245,25 @@ pub enum SubtensorEvent {
     },
     /// Burn paid to register: (netuid, hotkey, amount) (Agora addition for explorers).
     RegistrationBurned(NetUid, AccountId, u64),
+    /// Children were scheduled: (parent, netuid, block after which they apply, children).
+    SetChildrenScheduled(AccountId, NetUid, u64, Vec<(u64, AccountId)>),
+    /// Children were applied: (parent, netuid, children).
+    SetChildren(AccountId, NetUid, Vec<(u64, AccountId)>),
+    /// A childkey take was set: (hotkey, take).
+    ChildKeyTakeSet(AccountId, u16),
+    /// `TxChildkeyTakeRateLimit` was set.
+    TxChildKeyTakeRateLimitSet(u64),
+    /// `MinChildkeyTake` was set.
+    MinChildKeyTakeSet(u16),
+    /// `MaxChildkeyTake` was set.
+    MaxChildKeyTakeSet(u16),
+    /// A root validator toggled auto parent delegation.
+    AutoParentDelegationEnabledSet {
+        /// The validator hotkey.
+        hotkey: AccountId,
+        /// Whether delegation is now enabled.
+        enabled: bool,
+    },
     /// A subnet's tempo was set: (netuid, tempo).
     TempoSet(NetUid, u16),
     /// A subnet's activity cutoff factor was set.

@@ -35,6 +35,8 @@ pub fn call_weight(call: &Call) -> u64 {
             SubtensorCall::burned_register { .. }
             | SubtensorCall::register { .. }
             | SubtensorCall::register_limit { .. }
+            | SubtensorCall::root_register { .. }
+            | SubtensorCall::set_children { .. }
             | SubtensorCall::set_weights { .. }
             | SubtensorCall::set_mechanism_weights { .. }
             | SubtensorCall::batch_set_weights { .. }

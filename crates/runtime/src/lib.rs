@@ -28,6 +28,7 @@ pub mod balances;
 pub mod block;
 pub mod call;
 pub mod chain;
+pub mod childkeys;
 pub mod coinbase;
 pub mod ctx;
 pub mod dispatch;

@@ -4,8 +4,11 @@
 //! `LastTxBlock`/`LastTxBlockDelegateTake` marks, delegate take, membership, uid, axon,
 //! prometheus, certificate, weight commits and the subnet-owner-hotkey role; and — unless
 //! `keep_stake` — the alpha positions with their `TotalHotkeyAlpha`, the dividend record
-//! and the stakers' `StakingHotkeys`. State the reference also moves but this runtime does
-//! not have yet (locks, childkeys, auto-stake destinations, voting power, root claims,
+//! and the stakers' `StakingHotkeys`. Childkey state moves on every swapped subnet: the
+//! childkey take, the parent/child relations (both directions), the hotkey's pending set and
+//! other parents' pending sets naming it; on root (unless `keep_stake`) the
+//! auto-parent-delegation flag. State the reference also moves but this runtime does not
+//! have yet (locks, auto-stake destinations, voting power, root claims,
 //! `TotalHotkeyAlphaLastEpoch`) comes with the issues that add it.
 //!
 //! The all-subnets form costs `KeySwapCost` and honours the per-subnet cooldown only where a
@@ -19,6 +22,9 @@ use agora_primitives::AccountId;
 
 use crate::accounts::{coldkey_owns_hotkey, hotkey_account_exists};
 use crate::balances::{self, is_system_account};
+use crate::childkeys::{
+    self, AUTO_PARENT_DELEGATION_ENABLED, CHILDKEY_TAKE, LAST_TX_BLOCK_CHILD_KEY_TAKE,
+};
 use crate::ctx::{Ctx, ensure};
 use crate::error::{DispatchResult, Error};
 use crate::event::SubtensorEvent;
@@ -132,6 +138,8 @@ pub fn swap_hotkey(
     LAST_TX_BLOCK.insert(&mut ctx.st, new, &last_tx);
     let last_take = LAST_TX_BLOCK_DELEGATE_TAKE.get(&ctx.st, old);
     LAST_TX_BLOCK_DELEGATE_TAKE.insert(&mut ctx.st, new, &last_take);
+    let last_child_take = LAST_TX_BLOCK_CHILD_KEY_TAKE.get(&ctx.st, old);
+    LAST_TX_BLOCK_CHILD_KEY_TAKE.insert(&mut ctx.st, new, &last_child_take);
 
     match netuid {
         Some(n) => swap_on_subnet(ctx, coldkey, old, new, n, keep_stake),
@@ -149,7 +157,11 @@ fn swap_on_all_subnets(
     let now = ctx.block;
     let affected: Vec<NetUid> = all_netuids(&ctx.st)
         .into_iter()
-        .filter(|n| IS_NETWORK_MEMBER.get(&ctx.st, &(*old, *n)))
+        .filter(|n| {
+            // Membership, or being a parent there (a parent need not be registered).
+            IS_NETWORK_MEMBER.get(&ctx.st, &(*old, *n))
+                || !childkeys::children(&ctx.st, old, *n).is_empty()
+        })
         .collect();
     for n in &affected {
         let last = LAST_HOTKEY_SWAP_ON_NETUID.get(&ctx.st, &(*n, *coldkey));
@@ -178,6 +190,7 @@ fn swap_on_all_subnets(
     }
     LAST_TX_BLOCK.remove(&mut ctx.st, old);
     LAST_TX_BLOCK_DELEGATE_TAKE.remove(&mut ctx.st, old);
+    LAST_TX_BLOCK_CHILD_KEY_TAKE.remove(&mut ctx.st, old);
     if let Some(take) = DELEGATES.take(&mut ctx.st, old) {
         DELEGATES.insert(&mut ctx.st, new, &take);
     }
@@ -287,6 +300,11 @@ fn swap_on_one_subnet(
         }
         move_entry(st, &NEURON_CERTIFICATES, netuid, old, new);
     }
+    // Childkey take (only an explicit entry), relations and pending sets (§5.7).
+    if let Some(take) = CHILDKEY_TAKE.take(st, &(netuid, *old)) {
+        CHILDKEY_TAKE.insert(st, &(netuid, *new), &take);
+    }
+    childkeys::relations::swap_hotkey(st, old, new, netuid)?;
     if SUBNET_OWNER_HOTKEY.try_get(st, &netuid).as_ref() == Some(old) {
         // `set_subnet_owner_hotkey`.
         ensure(!is_system_account(new), Error::CannotUseSystemAccount)?;
@@ -313,6 +331,11 @@ fn swap_on_one_subnet(
                 staking.push(*new);
                 STAKING_HOTKEYS.insert(st, &staker, &staking);
             }
+        }
+        if netuid == ROOT_NETUID
+            && let Some(enabled) = AUTO_PARENT_DELEGATION_ENABLED.take(st, old)
+        {
+            AUTO_PARENT_DELEGATION_ENABLED.insert(st, new, &enabled);
         }
     }
     Ok(())

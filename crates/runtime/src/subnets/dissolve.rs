@@ -352,6 +352,7 @@ fn remove_network(ctx: &mut Ctx<'_>, netuid: NetUid) {
             TOTAL_HOTKEY_ALPHA_LAST_EPOCH.remove(&mut ctx.st, &(hot, n));
         }
     }
+    crate::childkeys::remove_network(&mut ctx.st, netuid);
 }
 
 #[cfg(test)]

@@ -149,9 +149,9 @@ fn transfer_tao_to_subnet(
 /// Registers a subnet owned by `coldkey` with `hotkey` as uid 0 (§6.1), in the reference's
 /// order of checks and writes.
 ///
-/// Not done here (later issues): root validators are not made parents of the owner hotkey
-/// (childkeys), and there is no AMM to initialise (the pool is just `SubnetTAO` /
-/// `SubnetAlphaIn`).
+/// Root validators that have not opted out become parents of the owner hotkey
+/// ([`crate::childkeys::set_root_validators_for_subnet`]). Not done here (later issues): there
+/// is no AMM to initialise (the pool is just `SubnetTAO` / `SubnetAlphaIn`).
 pub fn register_network(
     ctx: &mut Ctx<'_>,
     coldkey: &AccountId,
@@ -239,7 +239,10 @@ pub fn register_network(
         SUBNET_IDENTITIES.insert(&mut ctx.st, &netuid, &id);
         ctx.deposit(SubtensorEvent::SubnetIdentitySet(netuid));
     }
-    // 13. Event, then TAO-side emission off until root enables it.
+    // 13. Root validators become parents of the owner hotkey (failures are only logged in the
+    // reference, so they are ignored here).
+    let _ = crate::childkeys::set_root_validators_for_subnet(ctx, netuid);
+    // 14. Event, then TAO-side emission off until root enables it.
     ctx.deposit(SubtensorEvent::NetworkAdded(netuid, DYNAMIC_MECHANISM));
     SUBNET_EMISSION_ENABLED.insert(&mut ctx.st, &netuid, &false);
     Ok(())
