@@ -63,7 +63,7 @@ fn subnet_terms_from_state(
         .map(|&(netuid, tao_emission)| {
             let issuance = alpha_issuance(st, netuid);
             let alpha_emission = get_block_emission_for_issuance(st, issuance);
-            let price = U96F32::saturating_from_num(swap::current_alpha_price(st, netuid));
+            let price = U96F32::saturating_from_num(swap::current_price(st, netuid));
             let rp = subnet_root_proportion(st, netuid);
             (
                 netuid,

@@ -91,7 +91,7 @@ pub fn run_coinbase(ctx: &mut Ctx<'_>, credit: Credit) {
 /// price.
 pub fn update_moving_prices(ctx: &mut Ctx<'_>) {
     for netuid in subnets_to_emit_to(&ctx.st) {
-        let spot = swap::current_alpha_price(&ctx.st, netuid);
+        let spot = swap::current_price(&ctx.st, netuid);
         price::update_moving_price(&mut ctx.st, netuid, ctx.block, spot);
     }
 }
