@@ -14,13 +14,11 @@
 //! 8. auto root claims for coldkeys picked from the parent block hash;
 //! 9. background population of the root-staker coldkey index.
 
-use agora_primitives::AccountId;
 
 use crate::coinbase::{self, root_claims};
 use crate::ctx::Ctx;
 use crate::epoch::{EpochInput, MechanismsOutput, run_mechanisms};
 use crate::event::SubtensorEvent;
-use crate::stake;
 use crate::state::Overlay;
 use crate::storage::*;
 use crate::{neurons, weights};

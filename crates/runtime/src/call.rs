@@ -1,7 +1,7 @@
 //! Every call the runtime dispatches, with SCALE indices chosen to match the reference runtime.
 //!
 //! The outer enum's indices are the reference's pallet indices (Balances 5, SubtensorModule 7,
-//! Sudo 12, AdminUtils 19) and each inner enum's indices are the reference's call indices
+//! Sudo 12, AdminUtils 19, Swap 28) and each inner enum's indices are the reference's call indices
 //! (protocol.md §11, §9.2), so a call encoded here has the same bytes as the reference's call
 //! with the same arguments where the argument types agree (see `docs/runtime.md` for the
 //! differences: Agora's `AccountId` is always the 32-byte key, never a `MultiAddress`).
@@ -40,6 +40,23 @@ pub enum Call {
     /// Hyperparameter setters (index 19).
     #[codec(index = 19)]
     AdminUtils(AdminCall),
+    /// The swap pallet (index 28).
+    #[codec(index = 28)]
+    Swap(SwapCall),
+}
+
+/// Swap pallet calls (`SW/pallet/mod.rs:183-260`); the deprecated liquidity calls are not
+/// decoded.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum SwapCall {
+    /// Root: set a subnet's swap fee rate (at most 10 000 / 65 535).
+    #[codec(index = 0)]
+    set_fee_rate {
+        /// Subnet.
+        netuid: NetUid,
+        /// Fee rate (u16 fraction).
+        rate: u16,
+    },
 }
 
 /// Balance transfers (pallet_balances call indices).
@@ -123,6 +140,26 @@ pub enum SubtensorCall {
         weights: Vec<u16>,
         /// Client version key.
         version_key: u64,
+    },
+    /// Stake TAO to a hotkey on a subnet at any price (§5.3).
+    #[codec(index = 2)]
+    add_stake {
+        /// Hotkey.
+        hotkey: AccountId,
+        /// Subnet.
+        netuid: NetUid,
+        /// TAO (rao).
+        amount_staked: u64,
+    },
+    /// Sell alpha stake at any price (§5.4).
+    #[codec(index = 3)]
+    remove_stake {
+        /// Hotkey.
+        hotkey: AccountId,
+        /// Subnet.
+        netuid: NetUid,
+        /// Alpha.
+        amount_unstaked: u64,
     },
     /// Serve an axon endpoint.
     #[codec(index = 4)]
@@ -369,6 +406,102 @@ pub enum SubtensorCall {
         /// One version key per subnet.
         version_keys: Vec<Compact<u64>>,
     },
+    /// Sell the stake on a hotkey on every subnet, root included.
+    #[codec(index = 83)]
+    unstake_all {
+        /// Hotkey.
+        hotkey: AccountId,
+    },
+    /// Sell the stake on a hotkey on every non-root subnet and stake the TAO on root.
+    #[codec(index = 84)]
+    unstake_all_alpha {
+        /// Hotkey.
+        hotkey: AccountId,
+    },
+    /// Move stake to another hotkey and/or subnet (§5.5).
+    #[codec(index = 85)]
+    move_stake {
+        /// Origin hotkey.
+        origin_hotkey: AccountId,
+        /// Destination hotkey.
+        destination_hotkey: AccountId,
+        /// Origin subnet.
+        origin_netuid: NetUid,
+        /// Destination subnet.
+        destination_netuid: NetUid,
+        /// Alpha.
+        alpha_amount: u64,
+    },
+    /// Give stake to another coldkey, possibly on another subnet.
+    #[codec(index = 86)]
+    transfer_stake {
+        /// Recipient coldkey.
+        destination_coldkey: AccountId,
+        /// Hotkey.
+        hotkey: AccountId,
+        /// Origin subnet.
+        origin_netuid: NetUid,
+        /// Destination subnet.
+        destination_netuid: NetUid,
+        /// Alpha.
+        alpha_amount: u64,
+    },
+    /// Move stake between subnets under the same hotkey.
+    #[codec(index = 87)]
+    swap_stake {
+        /// Hotkey.
+        hotkey: AccountId,
+        /// Origin subnet.
+        origin_netuid: NetUid,
+        /// Destination subnet.
+        destination_netuid: NetUid,
+        /// Alpha.
+        alpha_amount: u64,
+    },
+    /// Stake with a price limit.
+    #[codec(index = 88)]
+    add_stake_limit {
+        /// Hotkey.
+        hotkey: AccountId,
+        /// Subnet.
+        netuid: NetUid,
+        /// TAO (rao).
+        amount_staked: u64,
+        /// Highest price, rao per alpha.
+        limit_price: u64,
+        /// Execute what the limit allows instead of failing.
+        allow_partial: bool,
+    },
+    /// Unstake with a price limit.
+    #[codec(index = 89)]
+    remove_stake_limit {
+        /// Hotkey.
+        hotkey: AccountId,
+        /// Subnet.
+        netuid: NetUid,
+        /// Alpha.
+        amount_unstaked: u64,
+        /// Lowest price, rao per alpha.
+        limit_price: u64,
+        /// Execute what the limit allows instead of failing.
+        allow_partial: bool,
+    },
+    /// `swap_stake` with a limit on the origin/destination price ratio.
+    #[codec(index = 90)]
+    swap_stake_limit {
+        /// Hotkey.
+        hotkey: AccountId,
+        /// Origin subnet.
+        origin_netuid: NetUid,
+        /// Destination subnet.
+        destination_netuid: NetUid,
+        /// Alpha.
+        alpha_amount: u64,
+        /// Lowest acceptable p(origin)/p(destination) ×10^9.
+        limit_price: u64,
+        /// Execute what the limit allows instead of failing.
+        allow_partial: bool,
+    },
     /// Claim ownership of an unused hotkey.
     #[codec(index = 91)]
     try_associate_hotkey {
@@ -425,6 +558,36 @@ pub enum SubtensorCall {
         /// One hash per subnet.
         commit_hashes: Vec<[u8; 32]>,
     },
+    /// Recycle alpha stake (issuance falls).
+    #[codec(index = 101)]
+    recycle_alpha {
+        /// Hotkey.
+        hotkey: AccountId,
+        /// Alpha.
+        amount: u64,
+        /// Subnet.
+        netuid: NetUid,
+    },
+    /// Burn alpha stake (issuance unchanged).
+    #[codec(index = 102)]
+    burn_alpha {
+        /// Hotkey.
+        hotkey: AccountId,
+        /// Alpha.
+        amount: u64,
+        /// Subnet.
+        netuid: NetUid,
+    },
+    /// Sell the whole position, optionally with a price limit.
+    #[codec(index = 103)]
+    remove_stake_full_limit {
+        /// Hotkey.
+        hotkey: AccountId,
+        /// Subnet.
+        netuid: NetUid,
+        /// Lowest price, rao per alpha.
+        limit_price: Option<u64>,
+    },
     /// Root: set `PendingChildKeyCooldown`.
     #[codec(index = 109)]
     set_pending_childkey_cooldown {
@@ -438,6 +601,14 @@ pub enum SubtensorCall {
         netuid: NetUid,
         /// Symbol bytes.
         symbol: Vec<u8>,
+    },
+    /// Choose the hotkey the signer's miner incentive on a subnet is staked to (§5.8).
+    #[codec(index = 114)]
+    set_coldkey_auto_stake_hotkey {
+        /// Subnet.
+        netuid: NetUid,
+        /// Hotkey registered on the subnet.
+        hotkey: AccountId,
     },
     /// Commit for a mechanism.
     #[codec(index = 115)]
@@ -532,6 +703,18 @@ pub enum SubtensorCall {
         /// Coldkey.
         coldkey: AccountId,
     },
+    /// Buy alpha and burn it.
+    #[codec(index = 132)]
+    add_stake_burn {
+        /// Hotkey.
+        hotkey: AccountId,
+        /// Subnet.
+        netuid: NetUid,
+        /// TAO (rao).
+        amount: u64,
+        /// Highest price, rao per alpha.
+        limit: Option<u64>,
+    },
     /// Withdraw the signer's coldkey swap announcement.
     #[codec(index = 133)]
     clear_coldkey_swap_announcement,
@@ -601,7 +784,7 @@ impl Call {
             ),
             // Sudo calls pay nothing in the reference (`Pays::No` on success).
             Call::Sudo(_) => false,
-            Call::Balances(_) | Call::AdminUtils(_) => true,
+            Call::Balances(_) | Call::AdminUtils(_) | Call::Swap(_) => true,
         }
     }
 

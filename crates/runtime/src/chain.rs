@@ -13,9 +13,10 @@ use crate::block::on_initialize;
 use crate::ctx::Ctx;
 use crate::dispatch::dispatch;
 use crate::error::Error;
-use crate::event::{Event, FeeEvent};
+use crate::event::{Event, FeeEvent, SubtensorEvent};
 use crate::extrinsic::{Extrinsic, TxError};
 use crate::fees;
+use crate::staking::alpha_fee;
 use crate::state::{Backend, ChangeSet, Overlay};
 use crate::storage::{BLOCK_NUMBER, GENESIS_HASH, NONCES, PARENT_HASH};
 use crate::types::Origin;
@@ -29,7 +30,7 @@ pub struct Receipt {
     pub signer: AccountId,
     /// The nonce it used.
     pub nonce: u32,
-    /// The fee charged (rao).
+    /// The fee charged (rao); for a fee paid in alpha, the TAO its sale paid the author.
     pub fee: u64,
     /// The call's result.
     pub result: Result<(), Error>,
@@ -117,28 +118,56 @@ impl<'a> BlockBuilder<'a> {
             });
         }
         let fee = fees::fee(&xt.call, bytes.len());
-        if balances::spendable(&self.ctx.st, &xt.signer, true) < fee {
-            return Err(TxError::CannotPayFee(fee));
-        }
         let signer = xt.signer;
-        let charged = self.ctx.transactional(|ctx| {
-            balances::charge_fee(ctx, &signer, fee)?;
-            NONCES.insert(&mut ctx.st, &signer, &expected.saturating_add(1));
-            if fee > 0 {
-                ctx.deposit(FeeEvent::TransactionFeePaid {
-                    who: signer,
-                    actual_fee: fee,
-                    tip: 0,
-                });
+        // A signer who cannot pay in TAO may pay certain unstaking calls in alpha (§1.5).
+        let in_alpha = fee > 0 && balances::spendable(&self.ctx.st, &signer, true) < fee;
+        let sources = if in_alpha {
+            let sources = alpha_fee::alpha_fee_sources(&self.ctx.st, &signer, &xt.call);
+            if !alpha_fee::can_withdraw_in_alpha(&self.ctx.st, &signer, &sources, fee) {
+                return Err(TxError::CannotPayFee(fee));
             }
-            Ok(())
+            sources
+        } else {
+            Vec::new()
+        };
+        let charged = self.ctx.transactional(|ctx| {
+            let paid = if in_alpha {
+                alpha_fee::withdraw_in_alpha(ctx, &signer, &sources, fee)?
+            } else {
+                balances::charge_fee(ctx, &signer, fee)?;
+                if fee > 0 {
+                    ctx.deposit(FeeEvent::TransactionFeePaid {
+                        who: signer,
+                        actual_fee: fee,
+                        tip: 0,
+                    });
+                }
+                None
+            };
+            NONCES.insert(&mut ctx.st, &signer, &expected.saturating_add(1));
+            Ok(paid)
         });
-        if charged.is_err() {
+        let Ok(alpha_paid) = charged else {
             return Err(TxError::CannotPayFee(fee));
-        }
+        };
         let hash = xt.hash();
         let result = dispatch(&mut self.ctx, Origin::Signed(signer), xt.call);
+        // The alpha fee is reported after the call, as the reference's post-dispatch does.
+        if let Some(paid) = alpha_paid {
+            self.ctx
+                .deposit(SubtensorEvent::TransactionFeePaidWithAlpha {
+                    who: signer,
+                    netuid: paid.netuid,
+                    alpha_fee: paid.alpha_fee,
+                    tao_amount: paid.tao_amount,
+                });
+        }
         let events = self.ctx.take_events();
+        let fee = match (in_alpha, alpha_paid) {
+            (false, _) => fee,
+            (true, Some(paid)) => paid.tao_amount,
+            (true, None) => 0,
+        };
         self.receipts.push(Receipt {
             hash,
             signer,

@@ -34,6 +34,21 @@ pub enum Event {
     /// Hyperparameter changes.
     #[codec(index = 19)]
     Params(ParamEvent),
+    /// Swap pallet events.
+    #[codec(index = 28)]
+    Swap(SwapEvent),
+}
+
+/// Swap pallet events (`SW/pallet/mod.rs:125-130`).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum SwapEvent {
+    /// Root set a subnet's swap fee rate.
+    FeeRateSet {
+        /// Subnet.
+        netuid: NetUid,
+        /// New rate (u16 fraction).
+        rate: u16,
+    },
 }
 
 /// Balance events (pallet_balances names).
@@ -211,6 +226,54 @@ pub enum SubtensorEvent {
     TakeIncreased(AccountId, AccountId, u16),
     /// A delegate take was lowered: (coldkey, hotkey, take).
     TakeDecreased(AccountId, AccountId, u16),
+    /// Stake added: (coldkey, hotkey, TAO moved in, alpha bought, netuid, swap fee).
+    StakeAdded(AccountId, AccountId, u64, u64, NetUid, u64),
+    /// Stake removed: (coldkey, hotkey, TAO paid out, alpha sold, netuid, swap fee).
+    StakeRemoved(AccountId, AccountId, u64, u64, NetUid, u64),
+    /// Stake moved: (coldkey, origin hotkey, origin netuid, destination hotkey, destination
+    /// netuid, TAO value).
+    StakeMoved(AccountId, AccountId, NetUid, AccountId, NetUid, u64),
+    /// Stake transferred: (origin coldkey, destination coldkey, hotkey, origin netuid,
+    /// destination netuid, TAO value).
+    StakeTransferred(AccountId, AccountId, AccountId, NetUid, NetUid, u64),
+    /// Stake swapped between subnets: (coldkey, hotkey, origin netuid, destination netuid,
+    /// TAO value).
+    StakeSwapped(AccountId, AccountId, NetUid, NetUid, u64),
+    /// Alpha stake recycled (issuance reduced): (coldkey, hotkey, alpha, netuid).
+    AlphaRecycled(AccountId, AccountId, u64, NetUid),
+    /// Alpha stake burned (issuance unchanged): (coldkey, hotkey, alpha, netuid).
+    AlphaBurned(AccountId, AccountId, u64, NetUid),
+    /// `add_stake_burn`: alpha bought with `amount` TAO and burned.
+    AddStakeBurn {
+        /// Subnet.
+        netuid: NetUid,
+        /// Hotkey staked to.
+        hotkey: AccountId,
+        /// TAO provided.
+        amount: u64,
+        /// Alpha burned.
+        alpha: u64,
+    },
+    /// A coldkey chose the hotkey its miner incentive on a subnet is staked to.
+    AutoStakeDestinationSet {
+        /// Coldkey.
+        coldkey: AccountId,
+        /// Subnet.
+        netuid: NetUid,
+        /// Destination hotkey.
+        hotkey: AccountId,
+    },
+    /// A transaction fee was paid in alpha (the signer could not pay it in TAO).
+    TransactionFeePaidWithAlpha {
+        /// Payer.
+        who: AccountId,
+        /// Subnet of the alpha.
+        netuid: NetUid,
+        /// Alpha taken.
+        alpha_fee: u64,
+        /// TAO it fetched for the block author.
+        tao_amount: u64,
+    },
     /// An epoch was triggered.
     EpochTriggered {
         /// Subnet.

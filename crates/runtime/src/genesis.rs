@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::balances;
 use crate::neurons::append_neuron;
-use crate::stake;
+use crate::staking;
 use crate::state::{Backend, MemBackend, Overlay};
 use crate::storage::*;
 use crate::subnets;
@@ -84,6 +84,13 @@ pub struct GenesisSubnet {
     /// Neurons registered after the owner, in uid order.
     #[serde(default)]
     pub neurons: Vec<GenesisNeuron>,
+    /// TAO in the subnet's pool (rao), minted into the subnet account and locked by the
+    /// owner; default `NetworkMinLockCost`, what the smallest `register_network` locks.
+    #[serde(default)]
+    pub pool_tao: Option<u64>,
+    /// Alpha in the pool's reserve; default `pool_tao` (a price of 1 TAO per alpha).
+    #[serde(default)]
+    pub pool_alpha: Option<u64>,
 }
 
 /// One initial neuron.
@@ -206,9 +213,6 @@ pub fn build(cfg: &GenesisConfig) -> Result<MemBackend, GenesisError> {
         let current = balances::free(&st, &who);
         balances::genesis_set(&mut st, &who, current.saturating_add(*amount));
     }
-    if total > u128::from(balances::MAX_TAO_ISSUANCE) {
-        return Err(GenesisError::Supply);
-    }
     for (name, v) in &cfg.params {
         set_global(&mut st, name, *v)?;
     }
@@ -241,14 +245,32 @@ pub fn build(cfg: &GenesisConfig) -> Result<MemBackend, GenesisError> {
             crate::accounts::create_account_if_non_existent(&mut st, &coldkey, &hotkey);
             append_neuron(&mut st, sn.netuid, &hotkey, 0);
             if n.stake > 0 {
-                stake::increase_stake(&mut st, &hotkey, &coldkey, sn.netuid, n.stake);
+                staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
+                    &mut st, &hotkey, &coldkey, sn.netuid, n.stake,
+                );
                 SUBNET_ALPHA_OUT.mutate(&mut st, &sn.netuid, |a| *a = a.saturating_add(n.stake));
             }
         }
+        // The pool, as `register_network` seeds it: the TAO sits in the subnet account.
+        let pool_tao = sn
+            .pool_tao
+            .unwrap_or_else(|| NETWORK_MIN_LOCK_COST.get(&st));
+        let pool_alpha = sn.pool_alpha.unwrap_or(pool_tao);
+        total = total.saturating_add(u128::from(pool_tao));
+        let account = balances::subnet_account(sn.netuid);
+        let held = balances::free(&st, &account);
+        balances::genesis_set(&mut st, &account, held.saturating_add(pool_tao));
+        SUBNET_TAO.insert(&mut st, &sn.netuid, &pool_tao);
+        SUBNET_ALPHA_IN.insert(&mut st, &sn.netuid, &pool_alpha);
+        SUBNET_LOCKED.insert(&mut st, &sn.netuid, &pool_tao);
+        TOTAL_STAKE.mutate(&mut st, |t| *t = t.saturating_add(pool_tao));
         if sn.started {
             FIRST_EMISSION_BLOCK_NUMBER.insert(&mut st, &sn.netuid, &1);
             SUBTOKEN_ENABLED.insert(&mut st, &sn.netuid, &true);
         }
+    }
+    if total > u128::from(balances::MAX_TAO_ISSUANCE) {
+        return Err(GenesisError::Supply);
     }
     let pre_root = st.root();
     let mut seed = b"agora-genesis".to_vec();

@@ -41,10 +41,11 @@ pub mod fees;
 pub mod genesis;
 pub mod governance;
 pub mod neurons;
-pub mod stake;
+pub mod staking;
 pub mod state;
 pub mod storage;
 pub mod subnets;
+pub mod swap;
 pub mod types;
 pub mod weights;
 
@@ -66,7 +67,7 @@ macro_rules! event_from {
         }
     )*};
 }
-event_from!(BalancesEvent => Balances, FeeEvent => TransactionPayment, SubtensorEvent => SubtensorModule, SudoEvent => Sudo);
+event_from!(BalancesEvent => Balances, FeeEvent => TransactionPayment, SubtensorEvent => SubtensorModule, SudoEvent => Sudo, SwapEvent => Swap);
 
 impl From<governance::ParamEvent> for Event {
     fn from(e: governance::ParamEvent) -> Self {

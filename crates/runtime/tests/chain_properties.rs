@@ -20,8 +20,8 @@ use agora_runtime::genesis::{GenesisConfig, GenesisNeuron, GenesisSubnet};
 use agora_runtime::governance::AdminCall;
 use agora_runtime::state::Overlay;
 use agora_runtime::storage::{
-    ALPHA, BALANCES_ISSUANCE, PENDING_OWNER_CUT, PENDING_SERVER_EMISSION,
-    PENDING_VALIDATOR_EMISSION, SUBNET_ALPHA_OUT, TOTAL_ISSUANCE,
+    BALANCES_ISSUANCE, PENDING_OWNER_CUT, PENDING_SERVER_EMISSION, PENDING_VALIDATOR_EMISSION,
+    SUBNET_ALPHA_OUT, TOTAL_HOTKEY_ALPHA, TOTAL_ISSUANCE,
 };
 use agora_runtime::testing::{TAO, TestChain, dev_genesis};
 use agora_runtime::weights::commit_hash;
@@ -74,6 +74,7 @@ fn genesis() -> GenesisConfig {
                 stake: 0,
             },
         ],
+        ..Default::default()
     });
     cfg
 }
@@ -416,10 +417,10 @@ fn check_invariants(st: &Overlay<'_>) -> Result<(), TestCaseError> {
         "subtensor issuance drifted"
     );
     for netuid in 1u16..6 {
-        let held: u128 = ALPHA
+        let held: u128 = TOTAL_HOTKEY_ALPHA
             .iter(st)
             .into_iter()
-            .filter(|((_, _, n), _)| *n == netuid)
+            .filter(|((_, n), _)| *n == netuid)
             .map(|(_, a)| u128::from(a))
             .sum();
         let pending = u128::from(PENDING_SERVER_EMISSION.get(st, &netuid))

@@ -23,7 +23,7 @@ use super::{children, parents};
 
 /// Own stake of `hotkey` on `netuid` (`get_stake_for_hotkey_on_subnet`).
 fn own_stake(st: &Overlay<'_>, hotkey: &AccountId, netuid: NetUid) -> u64 {
-    crate::stake::total_hotkey_alpha(st, hotkey, netuid)
+    crate::staking::total_hotkey_alpha(st, hotkey, netuid)
 }
 
 /// `TaoWeight / (2^64 − 1)` in `U96F32` (`get_tao_weight`).
@@ -170,7 +170,7 @@ pub fn total_stake_for_hotkey(st: &Overlay<'_>, hotkey: &AccountId) -> u64 {
         .into_iter()
         .map(|netuid| {
             let alpha = U64F64::saturating_from_num(own_stake(st, hotkey, netuid));
-            alpha.saturating_mul(crate::subnets::register::spot_price(st, netuid))
+            alpha.saturating_mul(crate::swap::current_price(st, netuid))
         })
         .fold(U64F64::saturating_from_num(0u8), U64F64::wrapping_add)
         .saturating_to_num::<u64>()

@@ -1,32 +1,24 @@
-//! Creating and destroying a subnet's alpha (protocol.md §1.4, `ST/coinbase/alpha.rs:8-58`,
-//! `pallets/alpha-assets/src/lib.rs:280-335`).
+//! Creating and destroying a subnet's alpha in the coinbase (protocol.md §1.4,
+//! `ST/coinbase/alpha.rs:8-58`).
 //!
-//! - *mint* creates alpha into the pool reserve (`SubnetAlphaIn`) or outside it
-//!   (`SubnetAlphaOut`) and adds it to `TotalAlphaIssuance`;
-//! - *recycle* removes alpha from `SubnetAlphaOut` and from `TotalAlphaIssuance` (issuance
-//!   drops, so the halving of the subnet's alpha emission is delayed) and counts it in
-//!   `AlphaRecycled`;
-//! - *burn* leaves `SubnetAlphaOut` and the issuance as they are and only counts the alpha in
-//!   `AlphaBurned` (it stays issued but belongs to nobody).
-//!
-//! The caller removes the alpha from wherever it was held (a stake, a pending pool) first.
+//! Minting goes through the alpha-issuance counter ([`staking::mint_alpha`]) and is resolved
+//! into the pool reserve (`SubnetAlphaIn`) or outside it (`SubnetAlphaOut`). Recycling
+//! (`SubnetAlphaOut` and the issuance fall) and burning (only `AlphaBurned` grows) are the
+//! staking module's [`staking::recycle_subnet_alpha`] and [`staking::burn_subnet_alpha`].
 
+use crate::staking;
 use crate::state::Overlay;
-use crate::storage::{
-    ALPHA_BURNED, ALPHA_RECYCLED, NetUid, SUBNET_ALPHA_IN, SUBNET_ALPHA_OUT, TOTAL_ALPHA_ISSUANCE,
-};
+use crate::storage::{NetUid, SUBNET_ALPHA_IN, SUBNET_ALPHA_OUT};
 
-fn add(st: &mut Overlay<'_>, map: &crate::state::Map<NetUid, u64>, netuid: NetUid, x: u64) {
-    map.mutate(st, &netuid, |v| *v = v.saturating_add(x));
-}
+pub use crate::staking::{burn_subnet_alpha, recycle_subnet_alpha};
 
 /// Mints `amount` alpha into the subnet's pool reserve (`mint_alpha` + `resolve_to_alpha_in`).
 pub fn mint_alpha_in(st: &mut Overlay<'_>, netuid: NetUid, amount: u64) {
     if amount == 0 {
         return;
     }
-    add(st, &TOTAL_ALPHA_ISSUANCE, netuid, amount);
-    add(st, &SUBNET_ALPHA_IN, netuid, amount);
+    staking::mint_alpha(st, netuid, amount);
+    SUBNET_ALPHA_IN.mutate(st, &netuid, |v| *v = v.saturating_add(amount));
 }
 
 /// Mints `amount` alpha outside the pool (`mint_alpha` + `resolve_to_alpha_out`).
@@ -34,32 +26,15 @@ pub fn mint_alpha_out(st: &mut Overlay<'_>, netuid: NetUid, amount: u64) {
     if amount == 0 {
         return;
     }
-    add(st, &TOTAL_ALPHA_ISSUANCE, netuid, amount);
-    add(st, &SUBNET_ALPHA_OUT, netuid, amount);
-}
-
-/// `recycle_subnet_alpha`: `SubnetAlphaOut` and `TotalAlphaIssuance` drop by `amount`.
-pub fn recycle_subnet_alpha(st: &mut Overlay<'_>, netuid: NetUid, amount: u64) {
-    if amount == 0 {
-        return;
-    }
-    SUBNET_ALPHA_OUT.mutate(st, &netuid, |v| *v = v.saturating_sub(amount));
-    add(st, &ALPHA_RECYCLED, netuid, amount);
-    TOTAL_ALPHA_ISSUANCE.mutate(st, &netuid, |v| *v = v.saturating_sub(amount));
-}
-
-/// `burn_subnet_alpha`: only `AlphaBurned` grows.
-pub fn burn_subnet_alpha(st: &mut Overlay<'_>, netuid: NetUid, amount: u64) {
-    if amount == 0 {
-        return;
-    }
-    add(st, &ALPHA_BURNED, netuid, amount);
+    staking::mint_alpha(st, netuid, amount);
+    SUBNET_ALPHA_OUT.mutate(st, &netuid, |v| *v = v.saturating_add(amount));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::state::MemBackend;
+    use crate::storage::{ALPHA_BURNED, ALPHA_RECYCLED, TOTAL_ALPHA_ISSUANCE};
 
     #[test]
     fn mint_recycle_and_burn_keep_issuance_equal_to_in_plus_out() {
@@ -76,8 +51,7 @@ mod tests {
         assert_eq!(ALPHA_BURNED.get(&st, &3), 5);
         // Zero amounts write nothing.
         mint_alpha_in(&mut st, 4, 0);
-        recycle_subnet_alpha(&mut st, 4, 0);
-        burn_subnet_alpha(&mut st, 4, 0);
+        mint_alpha_out(&mut st, 4, 0);
         assert!(
             st.changes()
                 .0

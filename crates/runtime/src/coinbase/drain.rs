@@ -13,6 +13,7 @@ use crate::block::should_run_epoch;
 use crate::ctx::Ctx;
 use crate::event::SubtensorEvent;
 use crate::state::Overlay;
+use crate::state::Map;
 use crate::storage::*;
 
 /// Pending amounts drained for one epoch.

@@ -64,7 +64,7 @@ pub fn root_register(ctx: &mut Ctx<'_>, coldkey: &AccountId, hotkey: &AccountId)
         // The first member (in uid order) with the strictly lowest root stake.
         let mut lowest = (u64::MAX, 0u16);
         for (uid, member) in KEYS.iter_prefix(&ctx.st, &root) {
-            let stake = crate::stake::total_hotkey_alpha(&ctx.st, &member, root);
+            let stake = crate::staking::total_hotkey_alpha(&ctx.st, &member, root);
             if stake < lowest.0 {
                 lowest = (stake, uid);
             }
@@ -75,7 +75,7 @@ pub fn root_register(ctx: &mut Ctx<'_>, coldkey: &AccountId, hotkey: &AccountId)
             Error::HotKeyNotRegisteredInSubNet,
         )?;
         ensure(
-            lowest_stake < crate::stake::total_hotkey_alpha(&ctx.st, hotkey, root),
+            lowest_stake < crate::staking::total_hotkey_alpha(&ctx.st, hotkey, root),
             Error::StakeTooLowForRoot,
         )?;
         replace_neuron(&mut ctx.st, root, uid, hotkey, now);

@@ -25,9 +25,9 @@ use crate::event::SubtensorEvent;
 use crate::neurons::swap_hotkey::{KEY_SWAP_COST, all_netuids, move_position};
 use crate::state::Overlay;
 use crate::storage::{
-    COLDKEY_SWAP_ANNOUNCEMENT_DELAY, COLDKEY_SWAP_ANNOUNCEMENTS, COLDKEY_SWAP_DISPUTES,
-    COLDKEY_SWAP_REANNOUNCEMENT_DELAY, IDENTITIES, LAST_TX_BLOCK, OWNED_HOTKEYS, OWNER,
-    STAKING_HOTKEYS, SUBNET_OWNER,
+    AUTO_STAKE_DESTINATION, AUTO_STAKE_DESTINATION_COLDKEYS, COLDKEY_SWAP_ANNOUNCEMENT_DELAY,
+    COLDKEY_SWAP_ANNOUNCEMENTS, COLDKEY_SWAP_DISPUTES, COLDKEY_SWAP_REANNOUNCEMENT_DELAY,
+    IDENTITIES, LAST_TX_BLOCK, OWNED_HOTKEYS, OWNER, STAKING_HOTKEYS, SUBNET_OWNER,
 };
 use crate::types::ColdkeySwapAnnouncement;
 
@@ -167,6 +167,14 @@ pub fn do_swap_coldkey(ctx: &mut Ctx<'_>, old: &AccountId, new: &AccountId) -> D
     for netuid in all_netuids(&ctx.st) {
         if SUBNET_OWNER.get(&ctx.st, &netuid) == *old {
             SUBNET_OWNER.insert(&mut ctx.st, &netuid, new);
+        }
+        // `transfer_auto_stake_destination`.
+        if let Some(dest) = AUTO_STAKE_DESTINATION.take(&mut ctx.st, &(*old, netuid)) {
+            AUTO_STAKE_DESTINATION.insert(&mut ctx.st, &(*new, netuid), &dest);
+            AUTO_STAKE_DESTINATION_COLDKEYS.mutate(&mut ctx.st, &(dest, netuid), |v| {
+                v.retain(|c| c != old && c != new);
+                v.push(*new);
+            });
         }
         for hotkey in STAKING_HOTKEYS.get(&ctx.st, old) {
             move_position(&mut ctx.st, (&hotkey, old), (&hotkey, new), netuid);

@@ -29,12 +29,14 @@ use crate::ctx::{Ctx, ensure};
 use crate::error::{DispatchResult, Error};
 use crate::event::SubtensorEvent;
 use crate::neurons::uids::{is_registered_anywhere, mechanism_indices};
+use crate::staking;
 use crate::state::Overlay;
 use crate::storage::{
-    ALPHA, ALPHA_DIVIDENDS_PER_SUBNET, AXONS, DELEGATES, IS_NETWORK_MEMBER, KEYS,
-    LAST_HOTKEY_SWAP_ON_NETUID, LAST_TX_BLOCK, LAST_TX_BLOCK_DELEGATE_TAKE, NETWORKS_ADDED,
-    NEURON_CERTIFICATES, NetUid, OWNED_HOTKEYS, OWNER, PROMETHEUS, ROOT_NETUID, STAKING_HOTKEYS,
-    SUBNET_OWNER_HOTKEY, TOTAL_HOTKEY_ALPHA, TX_RATE_LIMIT, UIDS, WEIGHT_COMMITS,
+    ALPHA_DIVIDENDS_PER_SUBNET, ALPHA_V2, AUTO_STAKE_DESTINATION, AUTO_STAKE_DESTINATION_COLDKEYS,
+    AXONS, DELEGATES, IS_NETWORK_MEMBER, KEYS, LAST_HOTKEY_SWAP_ON_NETUID, LAST_TX_BLOCK,
+    LAST_TX_BLOCK_DELEGATE_TAKE, NETWORKS_ADDED, NEURON_CERTIFICATES, NetUid, OWNED_HOTKEYS, OWNER,
+    PROMETHEUS, ROOT_NETUID, STAKING_HOTKEYS, SUBNET_OWNER_HOTKEY, TOTAL_HOTKEY_ALPHA,
+    TX_RATE_LIMIT, UIDS, WEIGHT_COMMITS,
 };
 
 /// Cost of an all-subnets hotkey swap and of a coldkey-swap announcement, recycled
@@ -58,25 +60,21 @@ pub fn all_netuids(st: &Overlay<'_>) -> Vec<NetUid> {
     NETWORKS_ADDED.keys(st)
 }
 
-/// Moves `from_ck`'s whole position on `from_hk` to `to_ck`'s position on `to_hk` in
-/// `netuid`, keeping `TotalHotkeyAlpha` consistent. No-op for an empty position.
+/// Moves `from_ck`'s whole stake on `from_hk` to `to_ck`'s stake on `to_hk` in `netuid` by
+/// value, as the reference's key swaps do: the value of the old shares is removed from the
+/// old pool and credited to the new one. No-op for an empty position.
 pub fn move_position(
     st: &mut Overlay<'_>,
     (from_hk, from_ck): (&AccountId, &AccountId),
     (to_hk, to_ck): (&AccountId, &AccountId),
     netuid: NetUid,
 ) {
-    let amount = ALPHA.take(st, &(*from_hk, *from_ck, netuid)).unwrap_or(0);
+    let amount = staking::alpha(st, from_hk, from_ck, netuid);
     if amount == 0 {
         return;
     }
-    ALPHA.mutate(st, &(*to_hk, *to_ck, netuid), |a| {
-        *a = a.saturating_add(amount)
-    });
-    if from_hk != to_hk {
-        TOTAL_HOTKEY_ALPHA.mutate(st, &(*from_hk, netuid), |t| *t = t.saturating_sub(amount));
-        TOTAL_HOTKEY_ALPHA.mutate(st, &(*to_hk, netuid), |t| *t = t.saturating_add(amount));
-    }
+    staking::decrease_stake_for_hotkey_and_coldkey_on_subnet(st, from_hk, from_ck, netuid, amount);
+    staking::increase_stake_for_hotkey_and_coldkey_on_subnet(st, to_hk, to_ck, netuid, amount);
 }
 
 /// Pays a hotkey-swap cost: `NotEnoughBalanceToPaySwapHotKey` if it exceeds the free balance,
@@ -175,7 +173,7 @@ fn swap_on_all_subnets(
     pay_swap_cost(ctx, coldkey, KEY_SWAP_COST)?;
 
     // `perform_hotkey_swap_on_all_subnets`.
-    let old_positions = ALPHA.iter_prefix1(&ctx.st, old);
+    let old_positions = ALPHA_V2.iter_prefix1(&ctx.st, old);
     OWNER.remove(&mut ctx.st, old);
     ensure(!is_system_account(new), Error::CannotUseSystemAccount)?;
     OWNER.insert(&mut ctx.st, new, coldkey);
@@ -195,8 +193,8 @@ fn swap_on_all_subnets(
         DELEGATES.insert(&mut ctx.st, new, &take);
     }
     if !keep_stake {
-        for ((staker, _), amount) in old_positions {
-            if amount == 0 {
+        for ((staker, _), shares) in old_positions {
+            if shares.is_zero() {
                 continue;
             }
             let mut staking = STAKING_HOTKEYS.get(&ctx.st, &staker);
@@ -305,6 +303,14 @@ fn swap_on_one_subnet(
         CHILDKEY_TAKE.insert(st, &(netuid, *new), &take);
     }
     childkeys::relations::swap_hotkey(st, old, new, netuid)?;
+    // Coldkeys auto-staking to the old hotkey now auto-stake to the new one.
+    if let Some(coldkeys) = AUTO_STAKE_DESTINATION_COLDKEYS.try_get(st, &(*old, netuid)) {
+        for c in &coldkeys {
+            AUTO_STAKE_DESTINATION.insert(st, &(*c, netuid), new);
+        }
+        AUTO_STAKE_DESTINATION_COLDKEYS.remove(st, &(*old, netuid));
+        AUTO_STAKE_DESTINATION_COLDKEYS.insert(st, &(*new, netuid), &coldkeys);
+    }
     if SUBNET_OWNER_HOTKEY.try_get(st, &netuid).as_ref() == Some(old) {
         // `set_subnet_owner_hotkey`.
         ensure(!is_system_account(new), Error::CannotUseSystemAccount)?;
@@ -318,7 +324,7 @@ fn swap_on_one_subnet(
         ALPHA_DIVIDENDS_PER_SUBNET.remove(st, &(netuid, *old));
         ALPHA_DIVIDENDS_PER_SUBNET.insert(st, &(netuid, *new), &old_divs.saturating_add(new_divs));
 
-        let stakers: BTreeSet<AccountId> = ALPHA
+        let stakers: BTreeSet<AccountId> = ALPHA_V2
             .iter_prefix1(st, old)
             .into_iter()
             .filter(|((_, n), _)| *n == netuid)
