@@ -14,7 +14,6 @@
 //! 8. auto root claims for coldkeys picked from the parent block hash;
 //! 9. background population of the root-staker coldkey index.
 
-
 use crate::coinbase::{self, root_claims};
 use crate::ctx::Ctx;
 use crate::epoch::{EpochInput, MechanismsOutput, run_mechanisms};

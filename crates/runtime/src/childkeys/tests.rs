@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::event::{Event, SubtensorEvent};
 use crate::genesis::GenesisSubnet;
 use crate::governance::rate_limits::TRANSACTION_KEY_LAST_BLOCK;
-use crate::stake;
+use crate::staking;
 use crate::storage::*;
 use crate::testing::{TestChain, account, dev_genesis, key};
 use crate::types::Origin;
@@ -29,6 +29,7 @@ fn chain(started: bool) -> TestChain {
         started,
         params: BTreeMap::new(),
         neurons: vec![],
+        ..GenesisSubnet::default()
     });
     TestChain::new(&cfg)
 }
@@ -67,8 +68,20 @@ fn own_and_stake(
 ) {
     chain.with_ctx(|ctx| {
         create_account_if_non_existent(&mut ctx.st, coldkey, hotkey);
-        stake::increase_stake(&mut ctx.st, hotkey, coldkey, NET, alpha);
-        stake::increase_stake(&mut ctx.st, hotkey, coldkey, ROOT_NETUID, root);
+        staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
+            &mut ctx.st,
+            hotkey,
+            coldkey,
+            NET,
+            alpha,
+        );
+        staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
+            &mut ctx.st,
+            hotkey,
+            coldkey,
+            ROOT_NETUID,
+            root,
+        );
     });
 }
 
@@ -591,7 +604,7 @@ fn hotkey_swap_moves_relations_takes_and_pending_sets() {
         assert!(!LAST_TX_BLOCK_CHILD_KEY_TAKE.contains(st, &hk(1)));
         // Stake followed; proportions of 40 and 30 parts in 2^64 − 1 are below U96F32's
         // 2^-32 resolution, so inheritance moves nothing.
-        assert_eq!(stake::total_hotkey_alpha(st, &new, NET), 1_000);
+        assert_eq!(staking::total_hotkey_alpha(st, &new, NET), 1_000);
         assert_eq!(inherited_alpha(st, &new, NET), 1_000);
     });
 }

@@ -124,6 +124,9 @@ pub fn redistribute(hotkey: AccountId, dividend: u64, s: &ChildStakes) -> Redist
     out
 }
 
+/// Amounts per hotkey, in the order of the recipients.
+pub type Amounts = Vec<(AccountId, U96F32)>;
+
 /// One dividend recipient: its accumulated (redistributed) dividend and its own stakes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Recipient {
@@ -146,7 +149,7 @@ pub fn split_dividends(
     pending_root: u64,
     tao_weight: U96F32,
     recipients: &[Recipient],
-) -> (Vec<(AccountId, U96F32)>, Vec<(AccountId, U96F32)>) {
+) -> (Amounts, Amounts) {
     let zero = f(0);
     let mut total_alpha = zero;
     let mut total_root = zero;

@@ -12,8 +12,8 @@ use agora_primitives::AccountId;
 use crate::block::should_run_epoch;
 use crate::ctx::Ctx;
 use crate::event::SubtensorEvent;
-use crate::state::Overlay;
 use crate::state::Map;
+use crate::state::Overlay;
 use crate::storage::*;
 
 /// Pending amounts drained for one epoch.

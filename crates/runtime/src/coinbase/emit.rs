@@ -12,8 +12,8 @@ use agora_primitives::{SafeDiv, U96F32};
 use crate::balances::subnet_account;
 use crate::ctx::Ctx;
 use crate::emission::get_block_emission_for_issuance;
-use crate::state::Overlay;
 use crate::state::Map;
+use crate::state::Overlay;
 use crate::storage::*;
 use crate::swap;
 

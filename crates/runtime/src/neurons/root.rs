@@ -95,7 +95,7 @@ mod tests {
     use super::*;
     use crate::call::{Call, SubtensorCall};
     use crate::event::Event;
-    use crate::stake;
+    use crate::staking;
     use crate::testing::{TestChain, account, key};
     use crate::types::Origin;
 
@@ -113,7 +113,13 @@ mod tests {
 
     fn root_stake(c: &mut TestChain, h: AccountId, amount: u64) {
         c.with_ctx(|ctx| {
-            stake::increase_stake(&mut ctx.st, &h, &account("//Bob"), ROOT_NETUID, amount)
+            staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
+                &mut ctx.st,
+                &h,
+                &account("//Bob"),
+                ROOT_NETUID,
+                amount,
+            )
         });
     }
 
