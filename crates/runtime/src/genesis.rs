@@ -202,8 +202,9 @@ fn set_subnet_param(
         // The starting moving price, in rao per alpha (a simulation may start from a mature
         // market instead of the EMA's zero).
         "SubnetMovingPrice" => {
-            let price = agora_primitives::I96F32::saturating_from_num(v)
-                .safe_div(agora_primitives::I96F32::saturating_from_num(1_000_000_000u64));
+            let price = agora_primitives::I96F32::saturating_from_num(v).safe_div(
+                agora_primitives::I96F32::saturating_from_num(1_000_000_000u64),
+            );
             SUBNET_MOVING_PRICE.insert(st, &netuid, &price.to_bits());
         }
         _ => return Err(bad("unknown subnet parameter")),

@@ -29,10 +29,10 @@ use std::collections::BTreeMap;
 
 use agora_primitives::{AccountId, I96F32, SafeDiv, U64F64, U96F32};
 use agora_runtime::call::{Call, SubtensorCall, SudoCall};
-use agora_runtime::governance::AdminCall;
 use agora_runtime::emission::block_emission_for_issuance;
 use agora_runtime::event::{Event, SubtensorEvent};
 use agora_runtime::genesis::{GenesisNeuron, GenesisSubnet};
+use agora_runtime::governance::AdminCall;
 use agora_runtime::root_claims;
 use agora_runtime::staking;
 use agora_runtime::storage::*;
@@ -182,6 +182,8 @@ fn validators_nominators_miners_and_root_stakers_receive_what_the_spec_says() {
     // Block 1: root stake (OA and the root nominator on VA, OB on VB), alpha nominations, and
     // VB lowers its take.
     let (oa, ob, dave, eve, ferdie) = (key(OA), key(OB), key(ROOT_NOMINATOR), key(NA), key(NB));
+    // Key derivation is slow (PBKDF2): derive the validators' keys once.
+    let (ka, kb) = (key(VA), key(VB));
     let alice_key = key("//Alice");
     let enable_root = Call::Sudo(SudoCall::sudo {
         call: Box::new(Call::AdminUtils(AdminCall::sudo_set_subtoken_enabled {
@@ -206,9 +208,8 @@ fn validators_nominators_miners_and_root_stakers_receive_what_the_spec_says() {
             }),
         ),
     ]);
-    let before = chain.read(|st| {
-        NETS.map(|n| SUBNET_ALPHA_IN.get(st, &n) + SUBNET_ALPHA_OUT.get(st, &n))
-    });
+    let before =
+        chain.read(|st| NETS.map(|n| SUBNET_ALPHA_IN.get(st, &n) + SUBNET_ALPHA_OUT.get(st, &n)));
     let moving_before = chain.read(|st| NETS.map(|n| SUBNET_MOVING_PRICE.get(st, &n)));
     let root_tao_before = chain.read(|st| SUBNET_TAO.get(st, &ROOT_NETUID));
     let out = chain.next_block(&xts);
@@ -218,7 +219,10 @@ fn validators_nominators_miners_and_root_stakers_receive_what_the_spec_says() {
 
     // Everything the test tracks, starting from the state after block 1.
     let hotkeys = [va, vb];
-    let takes = [f(11_796).safe_div(f(65_535)), f(VB_TAKE as u64).safe_div(f(65_535))];
+    let takes = [
+        f(11_796).safe_div(f(65_535)),
+        f(VB_TAKE as u64).safe_div(f(65_535)),
+    ];
     let owners = [account(OA), account(OB)];
     let root_stakers: Vec<(AccountId, AccountId)> = vec![
         (va, account(OA)),
@@ -280,13 +284,14 @@ fn validators_nominators_miners_and_root_stakers_receive_what_the_spec_says() {
     let mut out_events = out.initialize_events;
     let mut block = 1u64;
     loop {
-        let issuance_end = chain.read(|st| {
-            NETS.map(|n| SUBNET_ALPHA_IN.get(st, &n) + SUBNET_ALPHA_OUT.get(st, &n))
-        });
+        let issuance_end = chain
+            .read(|st| NETS.map(|n| SUBNET_ALPHA_IN.get(st, &n) + SUBNET_ALPHA_OUT.get(st, &n)));
         // ---- §2.3 step 6 / §3.4: the root sell flag from the moving prices before this block.
-        let total_moving = moving.iter().fold(U64F64::saturating_from_num(0u8), |a, &b| {
-            a + U64F64::saturating_from_num(I96F32::from_bits(b))
-        });
+        let total_moving = moving
+            .iter()
+            .fold(U64F64::saturating_from_num(0u8), |a, &b| {
+                a + U64F64::saturating_from_num(I96F32::from_bits(b))
+            });
         let root_sell = total_moving > U64F64::saturating_from_num(1u8);
         // ---- §3.2–§3.4: this block's additions to the pending pools.
         for k in 0..3 {
@@ -316,7 +321,8 @@ fn validators_nominators_miners_and_root_stakers_receive_what_the_spec_says() {
         // ---- §3.5 / §3.8: which epochs ran this block (at most two, in netuid order).
         let mut ran = Vec::new();
         for k in 0..3 {
-            let due = block - last_epoch[k] >= TEMPOS[k] || (deferred[k] > 0 && block >= deferred[k]);
+            let due =
+                block - last_epoch[k] >= TEMPOS[k] || (deferred[k] > 0 && block >= deferred[k]);
             if !due {
                 continue;
             }
@@ -330,7 +336,11 @@ fn validators_nominators_miners_and_root_stakers_receive_what_the_spec_says() {
         }
         chain.read(|st| {
             for k in 0..3 {
-                assert_eq!(LAST_EPOCH_BLOCK.get(st, &NETS[k]), last_epoch[k], "schedule");
+                assert_eq!(
+                    LAST_EPOCH_BLOCK.get(st, &NETS[k]),
+                    last_epoch[k],
+                    "schedule"
+                );
             }
         });
         for &k in &ran {
@@ -369,7 +379,11 @@ fn validators_nominators_miners_and_root_stakers_receive_what_the_spec_says() {
                 alpha_parts[j] = d - root_parts[j];
             }
             for uid in [0usize, 3, 4, 5] {
-                assert_eq!(emission[uid] - server[uid], 0, "only validators earn dividends");
+                assert_eq!(
+                    emission[uid] - server[uid],
+                    0,
+                    "only validators earn dividends"
+                );
             }
             let total_alpha = alpha_parts[0] + alpha_parts[1];
             let total_root = root_parts[0] + root_parts[1];
@@ -379,7 +393,9 @@ fn validators_nominators_miners_and_root_stakers_receive_what_the_spec_says() {
             for (uid, &x) in server.iter().enumerate() {
                 assert!(uid >= 3 || x == 0, "only miners earn incentive");
                 if x > 0 {
-                    *miner_earned.entry((net, uid as u16)).or_default() += x;
+                    *miner_earned
+                        .entry((net, u16::try_from(uid).unwrap()))
+                        .or_default() += x;
                 }
             }
             for j in 0..2 {
@@ -418,7 +434,10 @@ fn validators_nominators_miners_and_root_stakers_receive_what_the_spec_says() {
                     root: PENDING_ROOT_ALPHA_DIVS.get(st, &n),
                     owner: PENDING_OWNER_CUT.get(st, &n),
                 };
-                assert_eq!(got, pending[k], "pending pools of subnet {n} after block {block}");
+                assert_eq!(
+                    got, pending[k],
+                    "pending pools of subnet {n} after block {block}"
+                );
             }
         });
 
@@ -430,10 +449,9 @@ fn validators_nominators_miners_and_root_stakers_receive_what_the_spec_says() {
         issuance_start = issuance_end;
         moving = chain.read(|st| NETS.map(|n| SUBNET_MOVING_PRICE.get(st, &n)));
         root_tao = chain.read(|st| SUBNET_TAO.get(st, &ROOT_NETUID));
-        let (ka, kb) = (key(VA), key(VB));
         let mut calls = Vec::new();
         for k in 0..3 {
-            let refresh = block % 500 == 0;
+            let refresh = block.is_multiple_of(500);
             if (epochs[k] > 0 && !weights_set[k]) || (weights_set[k] && refresh) {
                 weights_set[k] = true;
                 calls.push((&ka, weights_call(NETS[k], 0)));
@@ -443,7 +461,12 @@ fn validators_nominators_miners_and_root_stakers_receive_what_the_spec_says() {
         let xts = chain.sign_all(calls);
         let out = chain.next_block(&xts);
         for r in &out.receipts {
-            assert_eq!(r.result, Ok(()), "set_weights failed at block {}", chain.block);
+            assert_eq!(
+                r.result,
+                Ok(()),
+                "set_weights failed at block {}",
+                chain.block
+            );
         }
         out_events = out.initialize_events;
         block = chain.block;
@@ -488,7 +511,11 @@ fn validators_nominators_miners_and_root_stakers_receive_what_the_spec_says() {
             assert!(miner_earned.keys().filter(|(n, _)| *n == net).count() == 3);
         }
         for (&(h, net), rate) in &rates {
-            assert_eq!(root_claims::claimable_rate(st, &h, net), *rate, "rate {h}/{net}");
+            assert_eq!(
+                root_claims::claimable_rate(st, &h, net),
+                *rate,
+                "rate {h}/{net}"
+            );
             for &(sh, c) in &root_stakers {
                 if sh != h {
                     continue;
