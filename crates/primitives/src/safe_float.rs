@@ -320,6 +320,30 @@ mod tests {
     }
 
     #[test]
+    fn exponent_edges() {
+        // Alignment divides by at most 10^22: a much smaller operand vanishes entirely.
+        let big = sf(1, 40);
+        assert_eq!(big.add(&sf(999, 0)).unwrap(), big);
+        assert_eq!(sf(999, 0).add(&big).unwrap(), big);
+        assert_eq!(big.sub(&sf(999, 0)).unwrap(), big);
+        // Exponent overflow is None, as in the reference.
+        let huge = SafeFloat::new(SAFE_FLOAT_MAX, i64::MAX).unwrap();
+        assert_eq!(huge.mul_div(&huge, &sf(1, 0)), None);
+        assert_eq!(huge.add(&huge), None);
+        let tiny = SafeFloat::new(SAFE_FLOAT_MAX, i64::MIN).unwrap();
+        assert_eq!(tiny.div(&huge), None);
+        // Comparison across one decade looks at the digits; across two or more it does not.
+        assert!(sf(11, 0).gt(&sf(10, 0)));
+        assert!(sf(100, 0).gt(&sf(99, 0)));
+        assert!(!sf(99, 0).gt(&sf(100, 0)));
+        assert!(sf(1, 2).gt(&sf(999, -1)));
+        // Products of two 21-digit mantissas are exact before the one truncation.
+        let x = SafeFloat::new(SAFE_FLOAT_MAX - 1, 0).unwrap();
+        let r = x.mul_div(&x, &x).unwrap();
+        assert_eq!(r, x);
+    }
+
+    #[test]
     fn scale_round_trip() {
         let x = sf(123_456_789, -3);
         let bytes = x.encode();

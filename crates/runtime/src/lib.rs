@@ -40,6 +40,7 @@ pub mod extrinsic;
 pub mod fees;
 pub mod genesis;
 pub mod governance;
+pub mod info;
 pub mod neurons;
 pub mod staking;
 pub mod state;

@@ -11,10 +11,13 @@
 //! - **Alpha**, per subnet: what is held — every hotkey pool, the protocol's bought alpha,
 //!   the four pending pools, the root dividends owed to every root staker, burned alpha — never
 //!   exceeds `SubnetAlphaOut` (beyond a rounding allowance of one unit per root-stake change
-//!   and subnet); in a block without extrinsics the unowned rest grows only by the floors of
-//!   that block (at most 4 per emission, and what an epoch's payouts round away). Mint and
+//!   and subnet); in a block without extrinsics the unowned rest never shrinks and grows only
+//!   by that block's floors (at most 4 per emission, and what an epoch's payouts round away),
+//!   or, at an epoch, by a drained validator or root pool that had no eligible recipient
+//!   (the reference pays such a pool to nobody). Mint and
 //!   recycle keep `SubnetAlphaIn + SubnetAlphaOut − TotalAlphaIssuance` constant, except for
-//!   the registration burn, which the reference removes from `SubnetAlphaOut` alone.
+//!   the registration burn, which the reference removes from `SubnetAlphaOut` alone, and a
+//!   recycle larger than the counter (which starts at 0 at genesis and saturates).
 //! - The same sequence always gives the same state root.
 #![allow(
     clippy::unwrap_used,
@@ -544,7 +547,15 @@ fn check_block(
             let grew = a1.unowned - a0.unowned;
             let epoch =
                 i128::from(LAST_MECHANISM_STEP_BLOCK.get(after, &net) == BLOCK_NUMBER.get(after));
-            let bound = 4 + epoch * (6 * i128::from(a1.uids) + 16);
+            // An epoch's payouts round away a few units per recipient. As in the reference, a
+            // validator (root) pool whose recipients have no alpha (root) part at all is paid
+            // to nobody and stays unowned: allow the drained validator and root pools (this
+            // block added at most one alpha to them).
+            let stranded = i128::from(PENDING_VALIDATOR_EMISSION.get(before, &net))
+                + i128::from(PENDING_SERVER_EMISSION.get(before, &net))
+                + i128::from(PENDING_ROOT_ALPHA_DIVS.get(before, &net))
+                + 1_000_000_000;
+            let bound = 4 + epoch * (6 * i128::from(a1.uids) + 16 + stranded);
             prop_assert!(
                 (0..=bound).contains(&grew),
                 "subnet {}: unowned alpha moved by {} in an empty block (bound {})",
@@ -553,7 +564,11 @@ fn check_block(
                 bound
             );
         }
-        if !registered.contains(&net) {
+        // `TotalAlphaIssuance` counts only coinbase mints (genesis pools and stakes are not in
+        // it, as in the reference), so a recycle larger than it saturates at 0: skip those.
+        let recycled = ALPHA_RECYCLED.get(after, &net) - ALPHA_RECYCLED.get(before, &net);
+        let saturated = recycled > TOTAL_ALPHA_ISSUANCE.get(before, &net);
+        if !registered.contains(&net) && !saturated {
             prop_assert_eq!(
                 a1.mint_gap,
                 a0.mint_gap,

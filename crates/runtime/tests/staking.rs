@@ -1212,3 +1212,164 @@ fn a_signer_without_tao_pays_unstaking_fees_in_alpha() {
     assert_eq!(out.receipts[0].fee, 0);
     assert_eq!(stake_of(&chain, "//Staked", "//Broke", 1), before - 5 * TAO);
 }
+
+#[test]
+fn stake_left_on_a_swapped_away_hotkey_cannot_be_validated_for_removal() {
+    // swap_hotkey with keep_stake leaves the stake on the old hotkey, which loses its owner.
+    let mut chain = chain();
+    let swap = sc(SubtensorCall::swap_hotkey_v2 {
+        hotkey: account("//Staked"),
+        new_hotkey: account("//Fresh"),
+        netuid: None,
+        keep_stake: true,
+    });
+    assert_eq!(chain.dispatch(signed("//Dave"), swap), Ok(()));
+    assert_eq!(stake_of(&chain, "//Staked", "//Dave", 1), 100 * TAO);
+    chain.assert_noop(
+        signed("//Dave"),
+        remove_stake("//Staked", 1, 10 * TAO),
+        Error::HotKeyAccountNotExists,
+    );
+    // Without keep_stake the stake follows, by value.
+    let mut chain = self::chain();
+    let swap = sc(SubtensorCall::swap_hotkey_v2 {
+        hotkey: account("//Staked"),
+        new_hotkey: account("//Fresh"),
+        netuid: None,
+        keep_stake: false,
+    });
+    assert_eq!(chain.dispatch(signed("//Dave"), swap), Ok(()));
+    assert_eq!(stake_of(&chain, "//Staked", "//Dave", 1), 0);
+    assert_eq!(stake_of(&chain, "//Fresh", "//Dave", 1), 100 * TAO);
+    assert_eq!(
+        chain.dispatch(signed("//Dave"), remove_stake("//Fresh", 1, 10 * TAO)),
+        Ok(())
+    );
+}
+
+#[test]
+fn recycling_more_than_is_outstanding_is_refused() {
+    let mut chain = chain();
+    chain.with_ctx(|ctx| SUBNET_ALPHA_OUT.insert(&mut ctx.st, &1, &(50 * TAO)));
+    chain.assert_noop(
+        signed("//Dave"),
+        sc(SubtensorCall::recycle_alpha {
+            hotkey: account("//Staked"),
+            amount: 60 * TAO,
+            netuid: 1,
+        }),
+        Error::InsufficientLiquidity,
+    );
+}
+
+#[test]
+fn dissolution_pays_out_share_pools_by_value() {
+    let mut chain = chain();
+    // Two nominators share //Val's pool on subnet 2; dividends raise both by value.
+    assert_eq!(
+        chain.dispatch(signed("//Alice"), add_stake("//Val", 2, 30 * TAO)),
+        Ok(())
+    );
+    assert_eq!(
+        chain.dispatch(signed("//Eve"), add_stake("//Val", 2, 10 * TAO)),
+        Ok(())
+    );
+    chain.with_ctx(|ctx| {
+        staking::increase_stake_for_hotkey_on_subnet(&mut ctx.st, &account("//Val"), 2, 40 * TAO);
+        SUBNET_ALPHA_OUT.mutate(&mut ctx.st, &2, |a| *a += 40 * TAO);
+    });
+    let (a, e) = (
+        stake_of(&chain, "//Val", "//Alice", 2),
+        stake_of(&chain, "//Val", "//Eve", 2),
+    );
+    let (pot, _) = pool(&chain, 2);
+    let (alice0, eve0) = (
+        free(&chain, &account("//Alice")),
+        free(&chain, &account("//Eve")),
+    );
+    let dissolve = sc(SubtensorCall::root_dissolve_network { netuid: 2 });
+    assert_eq!(chain.dispatch(Origin::Root, dissolve), Ok(()));
+    // The pot is split over the positions' values. (The pool's alpha reserve has a claim
+    // only for subnets registered after `TaoInRefundDeploymentBlock`; a genesis subnet,
+    // registered at block 0, is not.)
+    let total = u128::from(a) + u128::from(e);
+    let share = |v: u64| u64::try_from(u128::from(pot) * u128::from(v) / total).unwrap();
+    let got_a = free(&chain, &account("//Alice")) - alice0;
+    let got_e = free(&chain, &account("//Eve")) - eve0;
+    assert!(
+        got_a == share(a) || got_a == share(a) + 1,
+        "{got_a} vs {}",
+        share(a)
+    );
+    assert!(
+        got_e == share(e) || got_e == share(e) + 1,
+        "{got_e} vs {}",
+        share(e)
+    );
+    chain.read(|st| {
+        assert!(ALPHA_V2.iter(st).iter().all(|((_, _, n), _)| *n != 2));
+        assert!(!TOTAL_HOTKEY_SHARES_V2.contains(st, &(account("//Val"), 2)));
+        assert!(!SWAP_BALANCER.contains(st, &2));
+        assert!(!PAL_SWAP_INITIALIZED.contains(st, &2));
+        assert!(!SUBNET_VOLUME.contains(st, &2));
+    });
+}
+
+#[test]
+fn read_helpers() {
+    use agora_runtime::staking::info;
+    let mut chain = chain();
+    assert_eq!(
+        chain.dispatch(signed("//Dave"), add_stake("//Val", 1, 10 * TAO)),
+        Ok(())
+    );
+    chain.read(|st| {
+        let (dave, val, staked) = (account("//Dave"), account("//Val"), account("//Staked"));
+        let on_val = staking::alpha(st, &val, &dave, 1);
+        // Availability: everything over the coldkey's staking hotkeys, nothing locked.
+        let a = info::stake_availability(st, &dave, 1);
+        assert_eq!(a.total, 100 * TAO + on_val);
+        assert_eq!((a.locked, a.available), (0, a.total));
+        assert_eq!(
+            info::ensure_available_to_unstake(st, &dave, 1, a.total),
+            Ok(())
+        );
+        assert_eq!(
+            info::ensure_available_to_unstake(st, &dave, 1, a.total + 1),
+            Err(Error::StakeUnavailable)
+        );
+        // The stake fee: 0 for a no-op, else the destination's (or origin's) fee rate.
+        assert_eq!(
+            info::get_stake_fee(st, Some((val, 1)), Some((val, 1)), TAO),
+            0
+        );
+        assert_eq!(
+            info::get_stake_fee(st, Some((val, 1)), None, TAO),
+            fee_of(TAO, 33)
+        );
+        assert_eq!(info::get_stake_fee(st, None, Some((val, 0)), TAO), 0);
+        // A hotkey's stake valued at spot prices; a coldkey's at what it would sell for plus
+        // the sale fee valued at the spot price.
+        let p = swap::current_price(st, 1);
+        let v: u64 = (U64F64::from_num(100 * TAO) * p).to_num();
+        assert_eq!(info::get_total_stake_for_hotkey(st, &staked), v);
+        let sale = swap::sim_swap(st, 1, swap::Direction::Sell, 100 * TAO).unwrap();
+        let fee: u64 = (U64F64::from_num(sale.fee_paid) * p).to_num();
+        let sale2 = swap::sim_swap(st, 1, swap::Direction::Sell, on_val).unwrap();
+        let fee2: u64 = (U64F64::from_num(sale2.fee_paid) * p).to_num();
+        assert_eq!(
+            info::get_total_stake_for_coldkey(st, &dave, Some(1)),
+            sale.amount_paid_out + fee + sale2.amount_paid_out + fee2
+        );
+        assert_eq!(info::get_total_stake_for_coldkey(st, &dave, Some(2)), 0);
+        // Runtime-API price and the simulated swaps agree with the engine.
+        assert_eq!(
+            swap::current_alpha_price_rao(st, 1),
+            (p * U64F64::from_num(1_000_000_000u64)).to_num::<u64>()
+        );
+        assert_eq!(
+            swap::spot_price(st, 0),
+            agora_primitives::U96F32::from_num(1)
+        );
+    });
+}

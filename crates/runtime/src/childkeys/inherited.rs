@@ -14,10 +14,10 @@
 
 use std::collections::BTreeMap;
 
-use agora_primitives::{AccountId, I64F64, SafeDiv, U64F64, U96F32};
+use agora_primitives::{AccountId, I64F64, SafeDiv, U96F32};
 
 use crate::state::Overlay;
-use crate::storage::{KEYS, NETWORKS_ADDED, NetUid, ROOT_NETUID, SUBNETWORK_N, TAO_WEIGHT};
+use crate::storage::{KEYS, NetUid, ROOT_NETUID, SUBNETWORK_N, TAO_WEIGHT};
 
 use super::{children, parents};
 
@@ -134,6 +134,17 @@ pub fn stake_weight(st: &Overlay<'_>, hotkey: &AccountId, netuid: NetUid) -> u64
 /// gets zeros. Each stake entry is read once.
 pub fn stake_weights_for_network(st: &Overlay<'_>, netuid: NetUid) -> Vec<StakeWeights> {
     let n = SUBNETWORK_N.get(st, &netuid);
+    let hotkeys: Vec<Option<AccountId>> =
+        (0..n).map(|uid| KEYS.try_get(st, &(netuid, uid))).collect();
+    stake_weights_for_hotkeys(st, netuid, &hotkeys)
+}
+
+/// [`stake_weights_for_network`] for hotkeys already read (`None` = no hotkey at that uid).
+pub fn stake_weights_for_hotkeys(
+    st: &Overlay<'_>,
+    netuid: NetUid,
+    hotkeys: &[Option<AccountId>],
+) -> Vec<StakeWeights> {
     let w = I64F64::saturating_from_num(tao_weight(st));
     let mut cache: BTreeMap<(AccountId, NetUid), u64> = BTreeMap::new();
     let mut stake = |h: &AccountId, sub: NetUid| -> u64 {
@@ -141,20 +152,21 @@ pub fn stake_weights_for_network(st: &Overlay<'_>, netuid: NetUid) -> Vec<StakeW
             .entry((*h, sub))
             .or_insert_with(|| own_stake(st, h, sub))
     };
-    (0..n)
-        .map(|uid| {
-            let Some(hotkey) = KEYS.try_get(st, &(netuid, uid)) else {
+    hotkeys
+        .iter()
+        .map(|hotkey| {
+            let Some(hotkey) = hotkey else {
                 return combine(0, 0, w);
             };
-            let kids = children(st, &hotkey, netuid);
-            let folks = parents(st, &hotkey, netuid);
-            let own_alpha = stake(&hotkey, netuid);
+            let kids = children(st, hotkey, netuid);
+            let folks = parents(st, hotkey, netuid);
+            let own_alpha = stake(hotkey, netuid);
             let alpha = if netuid == ROOT_NETUID {
                 own_alpha
             } else {
                 inherit(own_alpha, &kids, &folks, |p| stake(p, netuid))
             };
-            let own_tao = stake(&hotkey, ROOT_NETUID);
+            let own_tao = stake(hotkey, ROOT_NETUID);
             let tao = inherit(own_tao, &kids, &folks, |p| stake(p, ROOT_NETUID));
             combine(alpha, tao, w)
         })
@@ -162,16 +174,7 @@ pub fn stake_weights_for_network(st: &Overlay<'_>, netuid: NetUid) -> Vec<StakeW
 }
 
 /// Total TAO value of everything staked to `hotkey`: `Σ_subnets own alpha × price`, in
-/// `U64F64`, floored (`get_total_stake_for_hotkey`). The sum wraps like the reference's
-/// `Iterator::sum` in its release build (unreachable: it needs more than 2^64 rao).
+/// `U64F64`, floored (`get_total_stake_for_hotkey`, the staking module's).
 pub fn total_stake_for_hotkey(st: &Overlay<'_>, hotkey: &AccountId) -> u64 {
-    NETWORKS_ADDED
-        .keys(st)
-        .into_iter()
-        .map(|netuid| {
-            let alpha = U64F64::saturating_from_num(own_stake(st, hotkey, netuid));
-            alpha.saturating_mul(crate::swap::current_price(st, netuid))
-        })
-        .fold(U64F64::saturating_from_num(0u8), U64F64::wrapping_add)
-        .saturating_to_num::<u64>()
+    crate::staking::info::get_total_stake_for_hotkey(st, hotkey)
 }

@@ -39,7 +39,7 @@ mod tests;
 
 pub use inherited::{
     StakeWeights, inherited_alpha, inherited_tao, stake_weight, stake_weights_for_hotkey,
-    stake_weights_for_network, total_stake_for_hotkey,
+    stake_weights_for_hotkeys, stake_weights_for_network, tao_weight, total_stake_for_hotkey,
 };
 pub use set::{
     apply_pending_childkeys, remove_pending_children_if_below_threshold,

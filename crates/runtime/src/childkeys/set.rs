@@ -12,6 +12,7 @@
 use std::collections::BTreeSet;
 
 use agora_primitives::AccountId;
+use agora_primitives::hashing::blake2_128;
 
 use crate::accounts::coldkey_owns_hotkey;
 use crate::ctx::{Ctx, ensure};
@@ -133,12 +134,15 @@ fn persist_pending_children_ok(
 pub fn apply_pending_childkeys(ctx: &mut Ctx<'_>, netuid: NetUid) {
     let now = ctx.block;
     let started = SUBTOKEN_ENABLED.get(&ctx.st, &netuid);
-    let due: Vec<(AccountId, Vec<(u64, AccountId)>)> = PENDING_CHILD_KEYS
+    let mut due: Vec<(AccountId, Vec<(u64, AccountId)>)> = PENDING_CHILD_KEYS
         .iter_prefix(&ctx.st, &netuid)
         .into_iter()
         .filter(|(_, (_, cooldown))| *cooldown < now || !started)
         .map(|(hotkey, (children, _))| (hotkey, children))
         .collect();
+    // The reference iterates its `Blake2_128Concat`-keyed map: which of two conflicting sets
+    // is applied first (and so survives) depends on this order.
+    due.sort_by_cached_key(|(hotkey, _)| (blake2_128(&hotkey.0), *hotkey));
     for (hotkey, children) in &due {
         persist_pending_children_ok(ctx, netuid, hotkey, children);
     }
@@ -151,7 +155,10 @@ pub fn apply_pending_childkeys(ctx: &mut Ctx<'_>, netuid: NetUid) {
 /// this block (`LastEpochBlock == now`, after the coinbase), [`apply_pending_childkeys`].
 pub fn try_set_pending_children(ctx: &mut Ctx<'_>) {
     let now = ctx.block;
-    for netuid in NETWORKS_ADDED.keys(&ctx.st) {
+    // `get_all_subnet_netuids` order: the `Identity` key, i.e. little-endian netuid bytes.
+    let mut netuids = NETWORKS_ADDED.keys(&ctx.st);
+    netuids.sort_by_key(|n| n.to_le_bytes());
+    for netuid in netuids {
         if LAST_EPOCH_BLOCK.get(&ctx.st, &netuid) == now {
             apply_pending_childkeys(ctx, netuid);
         }
@@ -253,7 +260,7 @@ pub fn set_auto_parent_delegation_enabled(
     Ok(())
 }
 
-/// Makes every root validator (in uid order) that has not opted out a parent of `netuid`'s
+/// Makes every root validator (in the reference's `Keys` order) that has not opted out a parent of `netuid`'s
 /// owner hotkey with the full proportion, through [`set_children`] signed by the validator's
 /// owner (`do_set_root_validators_for_subnet`, run by subnet registration). A validator whose
 /// call fails (rate limit, too little stake, …) is skipped with nothing written.
@@ -266,7 +273,10 @@ pub fn set_root_validators_for_subnet(ctx: &mut Ctx<'_>, netuid: NetUid) -> Disp
     let owner_hotkey = SUBNET_OWNER_HOTKEY
         .try_get(&ctx.st, &netuid)
         .ok_or(Error::SubnetNotExists)?;
-    for (_, validator) in KEYS.iter_prefix(&ctx.st, &ROOT_NETUID) {
+    // `Keys` iteration order: little-endian uid bytes (uid order below 256).
+    let mut validators = KEYS.iter_prefix(&ctx.st, &ROOT_NETUID);
+    validators.sort_by_key(|(uid, _)| uid.to_le_bytes());
+    for (_, validator) in validators {
         if validator == owner_hotkey || !AUTO_PARENT_DELEGATION_ENABLED.get(&ctx.st, &validator) {
             continue;
         }

@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::event::{Event, SubtensorEvent};
 use crate::genesis::GenesisSubnet;
 use crate::governance::rate_limits::TRANSACTION_KEY_LAST_BLOCK;
-use crate::staking;
+use crate::staking as stake;
 use crate::storage::*;
 use crate::testing::{TestChain, account, dev_genesis, key};
 use crate::types::Origin;
@@ -28,8 +28,9 @@ fn chain(started: bool) -> TestChain {
         owner_hotkey: "//AliceHot".into(),
         started,
         params: BTreeMap::new(),
+        pool_tao: None,
+        pool_alpha: None,
         neurons: vec![],
-        ..GenesisSubnet::default()
     });
     TestChain::new(&cfg)
 }
@@ -68,14 +69,14 @@ fn own_and_stake(
 ) {
     chain.with_ctx(|ctx| {
         create_account_if_non_existent(&mut ctx.st, coldkey, hotkey);
-        staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
+        stake::increase_stake_for_hotkey_and_coldkey_on_subnet(
             &mut ctx.st,
             hotkey,
             coldkey,
             NET,
             alpha,
         );
-        staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
+        stake::increase_stake_for_hotkey_and_coldkey_on_subnet(
             &mut ctx.st,
             hotkey,
             coldkey,
@@ -324,8 +325,9 @@ fn an_inconsistent_pending_set_is_dropped_silently() {
         .expect("second");
     c.set_block(10);
     c.with_ctx(|ctx| apply_pending_childkeys(ctx, NET));
-    // Pending sets are applied in parent-account order; whichever comes second is dropped.
-    let (first, second) = if hk(1) < hk(2) {
+    // Pending sets are applied in the reference's hashed-key order; the second is dropped.
+    let key = |a: &AccountId| (agora_primitives::hashing::blake2_128(&a.0), *a);
+    let (first, second) = if key(&hk(1)) < key(&hk(2)) {
         (hk(1), hk(2))
     } else {
         (hk(2), hk(1))
@@ -604,7 +606,7 @@ fn hotkey_swap_moves_relations_takes_and_pending_sets() {
         assert!(!LAST_TX_BLOCK_CHILD_KEY_TAKE.contains(st, &hk(1)));
         // Stake followed; proportions of 40 and 30 parts in 2^64 − 1 are below U96F32's
         // 2^-32 resolution, so inheritance moves nothing.
-        assert_eq!(staking::total_hotkey_alpha(st, &new, NET), 1_000);
+        assert_eq!(stake::total_hotkey_alpha(st, &new, NET), 1_000);
         assert_eq!(inherited_alpha(st, &new, NET), 1_000);
     });
 }
@@ -658,4 +660,268 @@ fn dissolution_clears_every_childkey_item_of_the_subnet() {
                 .all(|k| k.1 != NET)
         );
     });
+}
+
+#[test]
+fn an_unstake_below_the_threshold_drops_the_pending_sets() {
+    let mut c = chain(true);
+    let bob_hot = hk(1);
+    c.with_ctx(|ctx| create_account_if_non_existent(&mut ctx.st, &bob(), &bob_hot));
+    c.submit(
+        &key("//Bob"),
+        sc(SubtensorCall::add_stake {
+            hotkey: bob_hot,
+            netuid: NET,
+            amount_staked: 100 * crate::testing::TAO,
+        }),
+    )
+    .expect("add_stake");
+    let value = read(&c, |st| total_stake_for_hotkey(st, &bob_hot));
+    assert!(value > 90 * crate::testing::TAO, "{value}");
+    c.with_ctx(|ctx| STAKE_THRESHOLD.put(&mut ctx.st, &(50 * crate::testing::TAO)));
+    c.submit(&key("//Bob"), set_call(bob_hot, NET, vec![(5, hk(2))]))
+        .expect("scheduled");
+    read(&c, |st| {
+        assert!(PENDING_CHILD_KEYS.contains(st, &(NET, bob_hot)))
+    });
+    // Unstaking a little keeps the value above 50 TAO: the set stays.
+    let alpha = read(&c, |st| stake::alpha(st, &bob_hot, &bob(), NET));
+    c.submit(
+        &key("//Bob"),
+        sc(SubtensorCall::remove_stake {
+            hotkey: bob_hot,
+            netuid: NET,
+            amount_unstaked: alpha / 10,
+        }),
+    )
+    .expect("small unstake");
+    read(&c, |st| {
+        assert!(PENDING_CHILD_KEYS.contains(st, &(NET, bob_hot)))
+    });
+    // Unstaking most of it drops below the threshold: the pending set goes.
+    c.submit(
+        &key("//Bob"),
+        sc(SubtensorCall::remove_stake {
+            hotkey: bob_hot,
+            netuid: NET,
+            amount_unstaked: alpha / 10 * 8,
+        }),
+    )
+    .expect("large unstake");
+    read(&c, |st| {
+        assert!(total_stake_for_hotkey(st, &bob_hot) < 50 * crate::testing::TAO);
+        assert!(!PENDING_CHILD_KEYS.contains(st, &(NET, bob_hot)));
+    });
+}
+
+#[test]
+fn the_epoch_and_the_weights_check_read_inherited_stake() {
+    let mut c = chain(false);
+    // Parent hk(1) with 1 000 alpha, registered child hk(2) with none.
+    own_and_stake(&mut c, &bob(), &hk(1), 1_000, 0);
+    c.with_ctx(|ctx| {
+        crate::neurons::append_neuron(&mut ctx.st, NET, &hk(1), 1);
+        crate::neurons::append_neuron(&mut ctx.st, NET, &hk(2), 1);
+        STAKE_THRESHOLD.put(&mut ctx.st, &400);
+    });
+    read(&c, |st| {
+        assert!(!crate::weights::checks::check_weights_min_stake(
+            st,
+            &hk(2),
+            NET
+        ));
+    });
+    c.dispatch(signed("//Bob"), set_call(hk(1), NET, vec![(HALF, hk(2))]))
+        .expect("set");
+    read(&c, |st| {
+        // The child now weighs 1 000 · (0.5 − 2^-32) = 499.99… → 499 ≥ 400; the parent keeps
+        // 500 and passes too.
+        assert!(crate::weights::checks::check_weights_min_stake(
+            st,
+            &hk(2),
+            NET
+        ));
+        assert!(crate::weights::checks::check_weights_min_stake(
+            st,
+            &hk(1),
+            NET
+        ));
+        let uid = |h: &AccountId| usize::from(UIDS.get(st, &(NET, *h)));
+        let input = crate::block::epoch_input(st, NET, 0, 10);
+        assert_eq!(input.alpha_stake[uid(&hk(2))], 499);
+        assert_eq!(input.alpha_stake[uid(&hk(1))], 500);
+    });
+}
+
+// ------------------------------------------------------------------ invariants
+
+/// One random operation of the property test.
+#[derive(Clone, Debug)]
+enum Op {
+    /// `set_children(parent, [(proportion, child)])` by Bob.
+    Set(u8, Vec<(u64, u8)>),
+    /// An all-subnets hotkey swap of `old` to a fresh hotkey.
+    Swap(u8),
+    /// Apply the pending sets.
+    Apply,
+}
+
+fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+    use proptest::prelude::*;
+    let edge = (
+        prop_oneof![
+            Just(u64::MAX),
+            Just(u64::MAX / 2),
+            Just(u64::MAX / 3),
+            0..1_000u64
+        ],
+        0u8..6,
+    );
+    prop_oneof![
+        6 => (0u8..6, proptest::collection::vec(edge, 0..4)).prop_map(|(p, c)| Op::Set(p, c)),
+        1 => (0u8..6).prop_map(Op::Swap),
+        1 => Just(Op::Apply),
+    ]
+}
+
+/// `ChildKeys` and `ParentKeys` mirror each other, no hotkey is its own child or both a
+/// parent and a child of another, and every parent's proportions fit.
+fn assert_consistent(st: &crate::state::Overlay<'_>) {
+    let children_map: BTreeMap<AccountId, Vec<(u64, AccountId)>> =
+        CHILD_KEYS.iter_prefix(st, &NET).into_iter().collect();
+    let parents_map: BTreeMap<AccountId, Vec<(u64, AccountId)>> =
+        PARENT_KEYS.iter_prefix(st, &NET).into_iter().collect();
+    for (parent, kids) in &children_map {
+        let total: u128 = kids.iter().map(|(q, _)| u128::from(*q)).sum();
+        assert!(total <= u128::from(u64::MAX));
+        for (q, child) in kids {
+            assert_ne!(child, parent, "self-loop");
+            assert!(
+                parents_map
+                    .get(child)
+                    .is_some_and(|ps| ps.contains(&(*q, *parent))),
+                "child edge without its parent edge"
+            );
+            assert!(
+                !children_map
+                    .get(child)
+                    .is_some_and(|ks| ks.iter().any(|(_, k)| k == parent)),
+                "2-cycle"
+            );
+        }
+    }
+    for (child, ps) in &parents_map {
+        assert!(!ps.is_empty(), "empty parents list stored");
+        for (q, parent) in ps {
+            assert!(
+                children_map
+                    .get(parent)
+                    .is_some_and(|ks| ks.contains(&(*q, *child))),
+                "parent edge without its child edge"
+            );
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+
+    /// Random child sets, pending applications and hotkey swaps keep the relations
+    /// consistent, and a failed call changes nothing.
+    #[test]
+    fn relations_stay_consistent(ops in proptest::collection::vec(op(), 1..24)) {
+        let mut c = chain(true);
+        c.with_ctx(|ctx| PENDING_CHILDKEY_COOLDOWN.put(&mut ctx.st, &0));
+        let mut keys: Vec<AccountId> = (0..6).map(hk).collect();
+        for k in &keys {
+            own_and_stake(&mut c, &bob(), k, 1_000, 0);
+        }
+        let mut fresh = 100u8;
+        for op in ops {
+            c.set_block(c.block + 200);
+            match op {
+                Op::Set(p, kids) => {
+                    let call = set_call(
+                        keys[usize::from(p)],
+                        NET,
+                        kids.iter().map(|(q, k)| (*q, keys[usize::from(*k)])).collect(),
+                    );
+                    let before = c.root();
+                    if c.dispatch(signed("//Bob"), call).is_err() {
+                        proptest::prop_assert_eq!(before, c.root());
+                    }
+                }
+                Op::Swap(old) => {
+                    let new = hk(fresh);
+                    fresh = fresh.wrapping_add(1);
+                    let call = sc(SubtensorCall::swap_hotkey {
+                        hotkey: keys[usize::from(old)],
+                        new_hotkey: new,
+                        netuid: None,
+                    });
+                    c.set_block(c.block + 10_000);
+                    let before = c.root();
+                    match c.dispatch(signed("//Bob"), call) {
+                        Ok(()) => keys[usize::from(old)] = new,
+                        Err(_) => proptest::prop_assert_eq!(before, c.root()),
+                    }
+                }
+                Op::Apply => c.with_ctx(|ctx| apply_pending_childkeys(ctx, NET)),
+            }
+            read(&c, assert_consistent);
+        }
+    }
+}
+
+#[test]
+fn calls_have_the_reference_indices_and_argument_layout() {
+    use parity_scale_codec::{Decode, Encode};
+    let cases: Vec<(Call, u8)> = vec![
+        (sc(SubtensorCall::root_register { hotkey: hk(1) }), 62),
+        (set_call(hk(1), 3, vec![(9, hk(2))]), 67),
+        (
+            sc(SubtensorCall::sudo_set_tx_childkey_take_rate_limit { tx_rate_limit: 1 }),
+            69,
+        ),
+        (
+            sc(SubtensorCall::set_childkey_take {
+                hotkey: hk(1),
+                netuid: 3,
+                take: 4,
+            }),
+            75,
+        ),
+        (
+            sc(SubtensorCall::sudo_set_min_childkey_take { take: 1 }),
+            76,
+        ),
+        (
+            sc(SubtensorCall::sudo_set_max_childkey_take { take: 1 }),
+            77,
+        ),
+        (
+            sc(SubtensorCall::set_pending_childkey_cooldown { cooldown: 1 }),
+            109,
+        ),
+        (
+            sc(SubtensorCall::set_auto_parent_delegation_enabled {
+                hotkey: hk(1),
+                enabled: true,
+            }),
+            135,
+        ),
+    ];
+    for (call, index) in cases {
+        let bytes = call.encode();
+        assert_eq!(bytes[..2], [7, index]);
+        assert_eq!(Call::decode(&mut bytes.as_slice()), Ok(call));
+    }
+    // set_children: hotkey, netuid (u16 LE), then Vec<(u64 LE, AccountId)>.
+    let bytes = set_call(hk(1), 3, vec![(9, hk(2))]).encode();
+    let mut want = vec![7, 67];
+    want.extend(hk(1).0);
+    want.extend([3, 0, 4]);
+    want.extend(9u64.to_le_bytes());
+    want.extend(hk(2).0);
+    assert_eq!(bytes, want);
 }

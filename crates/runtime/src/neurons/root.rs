@@ -61,9 +61,12 @@ pub fn root_register(ctx: &mut Ctx<'_>, coldkey: &AccountId, hotkey: &AccountId)
     let uid = if members < MAX_ALLOWED_UIDS.get(&ctx.st, &root) {
         append_neuron(&mut ctx.st, root, hotkey, now)
     } else {
-        // The first member (in uid order) with the strictly lowest root stake.
+        // The first member with the strictly lowest root stake, in the reference's `Keys`
+        // iteration order (little-endian uid bytes: uid order below 256).
         let mut lowest = (u64::MAX, 0u16);
-        for (uid, member) in KEYS.iter_prefix(&ctx.st, &root) {
+        let mut members = KEYS.iter_prefix(&ctx.st, &root);
+        members.sort_by_key(|(uid, _)| uid.to_le_bytes());
+        for (uid, member) in members {
             let stake = crate::staking::total_hotkey_alpha(&ctx.st, &member, root);
             if stake < lowest.0 {
                 lowest = (stake, uid);
@@ -119,7 +122,7 @@ mod tests {
                 &account("//Bob"),
                 ROOT_NETUID,
                 amount,
-            )
+            );
         });
     }
 

@@ -13,8 +13,8 @@ use crate::error::{DispatchResult, Error};
 use crate::event::SubtensorEvent;
 use crate::state::Overlay;
 use crate::storage::{
-    AUTO_STAKE_DESTINATION, AUTO_STAKE_DESTINATION_COLDKEYS, NetUid, ROOT_NETUID, STAKE_THRESHOLD,
-    SUBNET_ALPHA_IN, SUBNET_ALPHA_OUT, SUBNET_TAO, SUBTOKEN_ENABLED, UIDS,
+    AUTO_STAKE_DESTINATION, AUTO_STAKE_DESTINATION_COLDKEYS, NetUid, ROOT_NETUID, SUBNET_ALPHA_IN,
+    SUBNET_ALPHA_OUT, SUBNET_TAO, SUBTOKEN_ENABLED, UIDS,
 };
 use crate::subnets::subnet_exists;
 use crate::swap::{self, MAX_PRICE, MIN_PRICE};
@@ -60,9 +60,7 @@ fn ensure_remove_input_within_limit(
 /// After an unstake: if the hotkey's total stake value fell below `StakeThreshold`, its
 /// pending childkey requests on every subnet are dropped (`ST/staking/remove_stake.rs:85-89`).
 fn after_unstake_pending_children(st: &mut Overlay<'_>, hotkey: &AccountId) {
-    // pending childkeys: provided by the childkeys branch, which removes the hotkey's
-    // `PendingChildKeys` on every netuid when this holds.
-    let _below_threshold = info::get_total_stake_for_hotkey(st, hotkey) < STAKE_THRESHOLD.get(st);
+    crate::childkeys::remove_pending_children_if_below_threshold(st, hotkey);
 }
 
 /// `add_stake(hotkey, netuid, amount)` (call 2): stakes `amount` TAO at any price.

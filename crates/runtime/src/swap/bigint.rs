@@ -183,11 +183,6 @@ impl BigUint {
         BigUint::from_limbs(out)
     }
 
-    /// `self · m` for a small factor.
-    pub(crate) fn mul_u64(&self, m: u64) -> BigUint {
-        self.mul(&BigUint::from(m))
-    }
-
     /// `self << n`.
     pub(crate) fn shl(&self, n: u64) -> BigUint {
         if self.is_zero() {
@@ -427,12 +422,9 @@ impl BigInt {
         BigInt::new(self.neg != o.neg, self.mag.mul(&o.mag))
     }
 
-    /// `self · m` for a small unsigned factor.
-    pub(crate) fn mul_u64(&self, m: u64) -> BigInt {
-        BigInt::new(self.neg, self.mag.mul_u64(m))
-    }
-
-    /// Division rounding towards zero, remainder with the dividend's sign (`div_rem`).
+    /// Division rounding towards zero, remainder with the dividend's sign (`div_rem`); the
+    /// reference's rounding uses it, [`BigInt::div_rem_pow2`] computes it with shifts.
+    #[cfg(test)]
     pub(crate) fn div_rem(&self, d: &BigInt) -> Option<(BigInt, BigInt)> {
         let (q, r) = self.mag.div_rem(&d.mag)?;
         Some((BigInt::new(self.neg != d.neg, q), BigInt::new(self.neg, r)))
@@ -447,6 +439,14 @@ impl BigInt {
         } else {
             Some(BigInt::new(neg, q))
         }
+    }
+
+    /// Division by `2^n` towards zero with the remainder taking the dividend's sign
+    /// (`div_rem` by a power of two), done with shifts.
+    pub(crate) fn div_rem_pow2(&self, n: u64) -> (BigInt, BigUint) {
+        let q = self.mag.shr(n);
+        let r = self.mag.saturating_sub(&q.shl(n));
+        (BigInt::new(self.neg, q), r)
     }
 
     /// `⌊self / 2^n⌋` (towards −∞), i.e. `div_floor` by a power of two, done with shifts.
@@ -552,10 +552,14 @@ mod tests {
         }
 
         #[test]
-        fn floor_division_by_powers_of_two_matches_general(a: i128, k in 0u64..140) {
+        fn divisions_by_powers_of_two_match_general_division(a: i128, k in 0u64..140) {
             let x = int(a);
             let two_k = BigInt::from(big(1).shl(k));
             proptest::prop_assert_eq!(x.div_floor_pow2(k), x.div_floor(&two_k).unwrap());
+            let (q, r) = x.div_rem(&two_k).unwrap();
+            let (q2, r2) = x.div_rem_pow2(k);
+            proptest::prop_assert_eq!(q, q2);
+            proptest::prop_assert_eq!(r.magnitude(), &r2);
         }
     }
 }

@@ -67,10 +67,11 @@ impl Pool {
             .saturating_to_num::<u64>()
     }
 
-    /// The price after swapping `delta_in` in full (`price_target`).
-    fn price_target(&self, d: Direction, delta_in: u64) -> U64F64 {
+    /// The price after swapping `delta_in` in full (`price_target`), with the output that
+    /// swap would give (so the engine need not compute it twice).
+    fn price_target(&self, d: Direction, delta_in: u64) -> (U64F64, u64) {
         let out = self.convert(d, delta_in);
-        match d {
+        let price = match d {
             Direction::Buy => self.balancer.calculate_price(
                 self.alpha.saturating_sub(out),
                 self.tao.saturating_add(delta_in),
@@ -79,7 +80,8 @@ impl Pool {
                 self.alpha.saturating_add(delta_in),
                 self.tao.saturating_sub(out),
             ),
-        }
+        };
+        (price, out)
     }
 
     /// Input that moves the price from `current` to `limit` (`delta_in`).
@@ -154,9 +156,9 @@ pub(crate) fn swap(
         return Err(Error::PriceLimitExceeded);
     }
     // 4. Full fill or fill to the limit.
-    let target = pool.price_target(d, net);
-    let (delta_in, fee) = if closer(d, target, limit) {
-        (net, fee)
+    let (target, full_out) = pool.price_target(d, net);
+    let (delta_in, fee, delta_out) = if closer(d, target, limit) {
+        (net, fee, full_out)
     } else {
         let delta_in = pool.delta_to_limit(d, current, limit);
         let rate = if drop_fees {
@@ -168,10 +170,9 @@ pub(crate) fn swap(
         let fee = U64F64::saturating_from_num(delta_in)
             .saturating_mul(rate.safe_div(u16_max.saturating_sub(rate)))
             .saturating_to_num::<u64>();
-        (delta_in, fee)
+        (delta_in, fee, pool.convert(d, delta_in))
     };
     // 5. Output.
-    let delta_out = pool.convert(d, delta_in);
     let mut fee_to_block_author = 0;
     if delta_in != 0 {
         if delta_out == 0 {

@@ -87,8 +87,7 @@ pub(crate) fn pow_ratio_scaled(
     };
 
     let internal_scale = BigInt::from(BigUint::one().shl(internal_precision));
-    let half = BigInt::from(BigUint::one().shl(internal_precision - 1)).neg();
-    let ln_two = fx.ln1p(&half).neg();
+    let ln_two = ln_two(&fx);
     let ln_num = fx.ln(base_num, &internal_scale, &ln_two);
     let ln_den = fx.ln(base_den, &internal_scale, &ln_two);
     let ln_base = ln_num.sub(&ln_den);
@@ -100,6 +99,23 @@ pub(crate) fn pow_ratio_scaled(
             .mul(&BigInt::from(scale.clone()))
             .div_floor_pow2(requested),
     )
+}
+
+/// `ln 2 = −ln(1 − ½)` by the same series (the reference recomputes it on every call; it
+/// depends only on the precision, so the two precisions the AMM uses are computed once).
+fn ln_two(fx: &Fixed) -> BigInt {
+    use std::sync::OnceLock;
+    static AT_280: OnceLock<BigInt> = OnceLock::new();
+    static AT_1048: OnceLock<BigInt> = OnceLock::new();
+    let compute = || {
+        let half = BigInt::from(BigUint::one().shl(fx.scale_bits - 1)).neg();
+        fx.ln1p(&half).neg()
+    };
+    match (fx.scale_bits, fx.max_iters) {
+        (280, 408) => AT_280.get_or_init(compute).clone(),
+        (1048, 1176) => AT_1048.get_or_init(compute).clone(),
+        _ => compute(),
+    }
 }
 
 /// The largest `r` with `r^q · den ≤ num` (`nth_root_ratio_floor`), found bit by bit from the
@@ -123,14 +139,14 @@ fn nth_root_ratio_floor(num: &BigUint, den: &BigUint, q: u32) -> BigUint {
     r
 }
 
-/// `value / 2^24` rounded half away from zero (`round_to_precision` with the guard factor).
+/// `value / 2^24` rounded half away from zero (`round_to_precision` with the guard factor:
+/// truncating division, then one more unit away from zero if the remainder is at least half).
+/// Done with shifts, which give exactly the truncating quotient and remainder.
 fn round_to_guard(value: &BigInt) -> BigInt {
-    let guard = BigInt::from(BigUint::one().shl(GUARD_BITS));
-    let Some((truncated, rem)) = value.div_rem(&guard) else {
-        return BigInt::zero();
-    };
-    if !rem.is_zero() && rem.magnitude().shl(1) >= *guard.magnitude() {
-        truncated.add(&rem.signum())
+    let (truncated, rem) = value.div_rem_pow2(GUARD_BITS);
+    if !rem.is_zero() && rem.bits() >= GUARD_BITS {
+        // |rem| ≥ 2^23, i.e. |rem| · 2 ≥ 2^24.
+        truncated.add(&value.signum())
     } else {
         truncated
     }
@@ -175,12 +191,17 @@ impl Fixed {
 
     /// `exp(x)` by its Taylor series (`exp_fixed`).
     fn exp(&self, x: &BigInt, one: &BigInt) -> BigInt {
+        debug_assert!(one.magnitude().bits() == self.scale_bits + 1);
         let mut term = one.clone();
         let mut result = term.clone();
         let mut prev = round_to_guard(&result);
         for n in 1..=self.max_iters {
-            let divisor = one.mul_u64(n);
-            term = term.mul(x).div_floor(&divisor).unwrap_or_default();
+            // ⌊t·x / (2^k · n)⌋ = ⌊⌊t·x / 2^k⌋ / n⌋ for a positive n.
+            term = term
+                .mul(x)
+                .div_floor_pow2(self.scale_bits)
+                .div_floor(&BigInt::from(BigUint::from(n)))
+                .unwrap_or_default();
             if term.is_zero() {
                 break;
             }
