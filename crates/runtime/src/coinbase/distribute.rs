@@ -16,7 +16,7 @@
 
 use std::collections::BTreeMap;
 
-use agora_primitives::{AccountId, SafeDiv, U96F32};
+use agora_primitives::{AccountId, U96F32};
 
 use crate::block::run_epoch;
 use crate::childkeys;
@@ -28,7 +28,8 @@ use crate::storage::*;
 
 use super::alpha::{burn_subnet_alpha, recycle_subnet_alpha};
 use super::dividends::{
-    ChildStakes, Parent, Recipient, redistribute, split_dividends, u16_proportion, u64_proportion,
+    ChildStakes, Parent, Recipient, Redistribution, redistribute, split_dividends, u16_proportion,
+    u64_proportion,
 };
 use super::drain::Pending;
 use super::emit::tao_weight;
@@ -124,8 +125,23 @@ pub fn distribute_emission(ctx: &mut Ctx<'_>, netuid: NetUid, pending: Pending) 
     for (hotkey, &(server, validator)) in &emission {
         let inc = incentives.entry(*hotkey).or_default();
         *inc = inc.saturating_add(server);
-        let stakes = child_stakes(&ctx.st, hotkey, netuid, w);
-        let r = redistribute(*hotkey, validator, &stakes);
+        let r = if validator == 0 {
+            // Nothing to share: every parent and the hotkey itself receive 0 (the reference
+            // still lists them, and they stay dividend recipients), and nothing is burned, so
+            // the stakes need not be read.
+            let mut shares: Vec<(AccountId, u64)> = childkeys::parents(&ctx.st, hotkey, netuid)
+                .into_iter()
+                .map(|(_, p)| (p, 0))
+                .collect();
+            shares.push((*hotkey, 0));
+            Redistribution {
+                shares,
+                burns: Vec::new(),
+            }
+        } else {
+            let stakes = child_stakes(&ctx.st, hotkey, netuid, w);
+            redistribute(*hotkey, validator, &stakes)
+        };
         for burn in r.burns {
             recycle_subnet_alpha(&mut ctx.st, netuid, burn);
         }
@@ -135,13 +151,25 @@ pub fn distribute_emission(ctx: &mut Ctx<'_>, netuid: NetUid, pending: Pending) 
         }
     }
 
+    // A zero dividend splits into zero parts whatever the stakes: they are read only for the
+    // others.
     let recipients: Vec<Recipient> = dividends
         .iter()
-        .map(|(h, &d)| Recipient {
-            hotkey: *h,
-            dividend: d,
-            alpha: staking::total_hotkey_alpha(&ctx.st, h, netuid),
-            root: staking::total_hotkey_alpha(&ctx.st, h, ROOT_NETUID),
+        .map(|(h, &d)| {
+            let (alpha, root) = if d == 0 {
+                (0, 0)
+            } else {
+                (
+                    staking::total_hotkey_alpha(&ctx.st, h, netuid),
+                    staking::total_hotkey_alpha(&ctx.st, h, ROOT_NETUID),
+                )
+            };
+            Recipient {
+                hotkey: *h,
+                dividend: d,
+                alpha,
+                root,
+            }
         })
         .collect();
     let (alpha_divs, root_divs) = split_dividends(validator_pool, pending.root, w, &recipients);
@@ -221,20 +249,29 @@ fn pay_out(
     // Alpha dividends: take to the owner, the rest to every staker of the hotkey.
     ALPHA_DIVIDENDS_PER_SUBNET.clear_prefix(&mut ctx.st, &netuid);
     for &(hotkey, divs) in alpha_divs {
-        let take = take_of(&ctx.st, &hotkey).saturating_mul(divs);
-        let rest = divs.saturating_sub(take).saturating_to_num::<u64>();
-        let owner = OWNER.get(&ctx.st, &hotkey);
-        staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
-            &mut ctx.st,
-            &hotkey,
-            &owner,
-            netuid,
-            take.saturating_to_num::<u64>(),
-        );
-        staking::increase_stake_for_hotkey_on_subnet(&mut ctx.st, &hotkey, netuid, rest);
-        ALPHA_DIVIDENDS_PER_SUBNET.mutate(&mut ctx.st, &(netuid, hotkey), |d| {
-            *d = d.saturating_add(rest);
-        });
+        // A zero payout changes no stake and adds nothing to the record (absent reads as 0);
+        // the pool size it was computed against is still recorded, as the reference does.
+        if divs != 0 {
+            let take = take_of(&ctx.st, &hotkey).saturating_mul(divs);
+            let rest = divs.saturating_sub(take).saturating_to_num::<u64>();
+            let take = take.saturating_to_num::<u64>();
+            if take != 0 {
+                let owner = OWNER.get(&ctx.st, &hotkey);
+                staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
+                    &mut ctx.st,
+                    &hotkey,
+                    &owner,
+                    netuid,
+                    take,
+                );
+            }
+            if rest != 0 {
+                staking::increase_stake_for_hotkey_on_subnet(&mut ctx.st, &hotkey, netuid, rest);
+                ALPHA_DIVIDENDS_PER_SUBNET.mutate(&mut ctx.st, &(netuid, hotkey), |d| {
+                    *d = d.saturating_add(rest);
+                });
+            }
+        }
         let total_alpha = staking::total_hotkey_alpha(&ctx.st, &hotkey, netuid);
         TOTAL_HOTKEY_ALPHA_LAST_EPOCH.insert(&mut ctx.st, &(hotkey, netuid), &total_alpha);
     }
@@ -242,24 +279,34 @@ fn pay_out(
     // Root dividends: take to the owner as alpha, the rest claimable by root stakers.
     ROOT_ALPHA_DIVIDENDS_PER_SUBNET.clear_prefix(&mut ctx.st, &netuid);
     for &(hotkey, divs) in root_divs {
+        if divs == 0 {
+            // Nothing to pay; the reference would store a zero rate for the subnet in
+            // `RootClaimable`, which reads the same as none.
+            continue;
+        }
         let take = take_of(&ctx.st, &hotkey).saturating_mul(divs);
         let rest = divs.saturating_sub(take).saturating_to_num::<u64>();
-        let owner = OWNER.get(&ctx.st, &hotkey);
-        staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
-            &mut ctx.st,
-            &hotkey,
-            &owner,
-            netuid,
-            take.saturating_to_num::<u64>(),
-        );
-        increase_root_claimable_for_hotkey_and_subnet(&mut ctx.st, &hotkey, netuid, rest);
-        ROOT_ALPHA_DIVIDENDS_PER_SUBNET.mutate(&mut ctx.st, &(netuid, hotkey), |d| {
-            *d = d.saturating_add(rest);
-        });
+        let take = take.saturating_to_num::<u64>();
+        if take != 0 {
+            let owner = OWNER.get(&ctx.st, &hotkey);
+            staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
+                &mut ctx.st,
+                &hotkey,
+                &owner,
+                netuid,
+                take,
+            );
+        }
+        if rest != 0 {
+            increase_root_claimable_for_hotkey_and_subnet(&mut ctx.st, &hotkey, netuid, rest);
+            ROOT_ALPHA_DIVIDENDS_PER_SUBNET.mutate(&mut ctx.st, &(netuid, hotkey), |d| {
+                *d = d.saturating_add(rest);
+            });
+        }
     }
 }
 
 /// The hotkey's delegate take as a fraction (`get_hotkey_take_float`).
 fn take_of(st: &Overlay<'_>, hotkey: &AccountId) -> U96F32 {
-    u16_proportion(DELEGATES.get(st, hotkey)).safe_div(f(1))
+    u16_proportion(DELEGATES.get(st, hotkey))
 }

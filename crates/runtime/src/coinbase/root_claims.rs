@@ -18,7 +18,7 @@
 //! - `StakingColdkeys[c] == i ⇔ StakingColdkeysByIndex[i] == c`, with indices dense in
 //!   `[0, NumStakingColdkeys)`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use agora_primitives::{AccountId, I96F32};
 
@@ -110,11 +110,31 @@ pub fn owed_float(
     coldkey: &AccountId,
     netuid: NetUid,
 ) -> I96F32 {
+    owed_at_rate(
+        st,
+        hotkey,
+        coldkey,
+        netuid,
+        claimable_rate(st, hotkey, netuid),
+    )
+}
+
+/// [`owed_float`] with the hotkey's rate on `netuid` already read.
+fn owed_at_rate(
+    st: &Overlay<'_>,
+    hotkey: &AccountId,
+    coldkey: &AccountId,
+    netuid: NetUid,
+    rate: I96F32,
+) -> I96F32 {
     let stake = i(staking::alpha(st, hotkey, coldkey, ROOT_NETUID));
-    let claimable = claimable_rate(st, hotkey, netuid).saturating_mul(stake);
+    let claimable = rate.saturating_mul(stake);
     let claimed = I96F32::saturating_from_num(ROOT_CLAIMED.get(st, &(netuid, *hotkey, *coldkey)));
     claimable.saturating_sub(claimed)
 }
+
+/// A hotkey's claimable rates, read once for a whole claim (claims do not change them).
+type Rates = BTreeMap<NetUid, i128>;
 
 /// `get_root_owed_for_hotkey_coldkey`: the owed amount floored, negative as 0.
 pub fn owed(st: &Overlay<'_>, hotkey: &AccountId, coldkey: &AccountId, netuid: NetUid) -> u64 {
@@ -137,7 +157,67 @@ pub fn root_claim_on_subnet(
     claim_type: &RootClaimTypeEnum,
     ignore_minimum: bool,
 ) -> DispatchResult {
-    let owed_f = owed_float(&ctx.st, hotkey, coldkey, netuid);
+    let rates = ROOT_CLAIMABLE.get(&ctx.st, hotkey);
+    let mut marks = Marks::default();
+    claim_on_subnet(
+        ctx,
+        (hotkey, coldkey),
+        netuid,
+        (&rates, &mut marks),
+        claim_type,
+        ignore_minimum,
+    )?;
+    marks.flush(&mut ctx.st, hotkey, coldkey);
+    Ok(())
+}
+
+/// Additions to the `RootClaimed` marks of one (hotkey, coldkey) made during one claim, kept
+/// in memory and written once at its end. Every swap of a claim raises the marks on *all* the
+/// hotkey's subnets, so writing them at once turns `k · n` writes into `n`; reads during the
+/// claim see the stored mark plus the pending addition, so the result is the same.
+#[derive(Default)]
+struct Marks(BTreeMap<NetUid, u128>);
+
+impl Marks {
+    fn claimed(
+        &self,
+        st: &Overlay<'_>,
+        hotkey: &AccountId,
+        coldkey: &AccountId,
+        netuid: NetUid,
+    ) -> u128 {
+        ROOT_CLAIMED
+            .get(st, &(netuid, *hotkey, *coldkey))
+            .saturating_add(self.0.get(&netuid).copied().unwrap_or(0))
+    }
+
+    fn add(&mut self, netuid: NetUid, x: u128) {
+        let e = self.0.entry(netuid).or_insert(0);
+        *e = e.saturating_add(x);
+    }
+
+    fn flush(self, st: &mut Overlay<'_>, hotkey: &AccountId, coldkey: &AccountId) {
+        for (netuid, x) in self.0 {
+            ROOT_CLAIMED.mutate(st, &(netuid, *hotkey, *coldkey), |c| {
+                *c = c.saturating_add(x)
+            });
+        }
+    }
+}
+
+/// [`root_claim_on_subnet`] with the hotkey's rates read and the claim's pending marks.
+fn claim_on_subnet(
+    ctx: &mut Ctx<'_>,
+    (hotkey, coldkey): (&AccountId, &AccountId),
+    netuid: NetUid,
+    (rates, marks): (&Rates, &mut Marks),
+    claim_type: &RootClaimTypeEnum,
+    ignore_minimum: bool,
+) -> DispatchResult {
+    let rate = rates.get(&netuid).map_or(i(0), |b| I96F32::from_bits(*b));
+    let stake = i(staking::alpha(&ctx.st, hotkey, coldkey, ROOT_NETUID));
+    let claimed = I96F32::saturating_from_num(marks.claimed(&ctx.st, hotkey, coldkey, netuid));
+    let owed_f = rate.saturating_mul(stake).saturating_sub(claimed);
     if !ignore_minimum && owed_f < i(ROOT_CLAIMABLE_THRESHOLD.get(&ctx.st, &netuid)) {
         return Ok(());
     }
@@ -155,7 +235,7 @@ pub fn root_claim_on_subnet(
         RootClaimTypeEnum::KeepSubnets { subnets } => !subnets.contains(&netuid),
     };
     if swap {
-        ctx.transactional(|ctx| {
+        let tao = ctx.transactional(|ctx| {
             let sold = swap::swap_alpha_for_tao(ctx, netuid, owed, swap::min_price(), true)?;
             let tao = sold.amount_paid_out;
             ensure(
@@ -181,9 +261,12 @@ pub fn root_claim_on_subnet(
             SUBNET_TAO.mutate(&mut ctx.st, &ROOT_NETUID, |t| *t = t.saturating_add(tao));
             SUBNET_ALPHA_OUT.mutate(&mut ctx.st, &ROOT_NETUID, |t| *t = t.saturating_add(tao));
             TOTAL_STAKE.mutate(&mut ctx.st, |t| *t = t.saturating_add(tao));
-            add_stake_adjust_root_claimed(&mut ctx.st, hotkey, coldkey, tao);
-            Ok(())
+            Ok(tao)
         })?;
+        // `add_stake_adjust_root_claimed` for the new root stake, at every rate.
+        for (&n, &r) in rates {
+            marks.add(n, claimed_delta(r, tao));
+        }
     } else {
         staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
             &mut ctx.st,
@@ -193,10 +276,15 @@ pub fn root_claim_on_subnet(
             owed,
         );
     }
-    ROOT_CLAIMED.mutate(&mut ctx.st, &(netuid, *hotkey, *coldkey), |c| {
-        *c = c.saturating_add(u128::from(owed));
-    });
+    marks.add(netuid, u128::from(owed));
     Ok(())
+}
+
+/// `floor(rate · amount)`, the change of a claimed mark for `amount` of root stake.
+fn claimed_delta(rate: i128, amount: u64) -> u128 {
+    I96F32::from_bits(rate)
+        .saturating_mul(i(amount))
+        .saturating_to_num::<u128>()
 }
 
 fn subnet_exists_raw(st: &Overlay<'_>, netuid: NetUid) -> bool {
@@ -212,13 +300,22 @@ pub fn root_claim_all(
     subnets: Option<&BTreeSet<NetUid>>,
 ) -> DispatchResult {
     let claim_type = ROOT_CLAIM_TYPE.get(&ctx.st, coldkey);
-    let netuids: Vec<NetUid> = ROOT_CLAIMABLE.get(&ctx.st, hotkey).into_keys().collect();
-    for netuid in netuids {
+    let rates = ROOT_CLAIMABLE.get(&ctx.st, hotkey);
+    let mut marks = Marks::default();
+    for &netuid in rates.keys() {
         if subnets.is_some_and(|s| !s.contains(&netuid)) {
             continue;
         }
-        root_claim_on_subnet(ctx, hotkey, coldkey, netuid, &claim_type, false)?;
+        claim_on_subnet(
+            ctx,
+            (hotkey, coldkey),
+            netuid,
+            (&rates, &mut marks),
+            &claim_type,
+            false,
+        )?;
     }
+    marks.flush(&mut ctx.st, hotkey, coldkey);
     Ok(())
 }
 
@@ -246,13 +343,8 @@ pub fn add_stake_adjust_root_claimed(
     coldkey: &AccountId,
     amount: u64,
 ) {
-    for (netuid, rate) in ROOT_CLAIMABLE.get(st, hotkey) {
-        let key = (netuid, *hotkey, *coldkey);
-        let delta = I96F32::from_bits(rate)
-            .saturating_mul(i(amount))
-            .saturating_to_num::<u128>();
-        ROOT_CLAIMED.mutate(st, &key, |c| *c = c.saturating_add(delta));
-    }
+    let rates = ROOT_CLAIMABLE.get(st, hotkey);
+    adjust_claimed(st, hotkey, coldkey, amount, &rates, true);
 }
 
 /// `remove_stake_adjust_root_claimed_for_hotkey_and_coldkey`: `amount` of root stake removed
@@ -263,15 +355,32 @@ pub fn remove_stake_adjust_root_claimed(
     coldkey: &AccountId,
     amount: u64,
 ) {
-    for (netuid, rate) in ROOT_CLAIMABLE.get(st, hotkey) {
-        if netuid == ROOT_NETUID {
+    let rates = ROOT_CLAIMABLE.get(st, hotkey);
+    adjust_claimed(st, hotkey, coldkey, amount, &rates, false);
+}
+
+/// Raises (`add`) or lowers the claimed marks of (hotkey, coldkey) by `floor(rate · amount)`
+/// for each of the hotkey's rates; lowering skips a rate on root, as the reference does.
+fn adjust_claimed(
+    st: &mut Overlay<'_>,
+    hotkey: &AccountId,
+    coldkey: &AccountId,
+    amount: u64,
+    rates: &Rates,
+    add: bool,
+) {
+    for (&netuid, &rate) in rates {
+        if !add && netuid == ROOT_NETUID {
             continue;
         }
-        let key = (netuid, *hotkey, *coldkey);
-        let delta = I96F32::from_bits(rate)
-            .saturating_mul(i(amount))
-            .saturating_to_num::<u128>();
-        ROOT_CLAIMED.mutate(st, &key, |c| *c = c.saturating_sub(delta));
+        let delta = claimed_delta(rate, amount);
+        ROOT_CLAIMED.mutate(st, &(netuid, *hotkey, *coldkey), |c| {
+            *c = if add {
+                c.saturating_add(delta)
+            } else {
+                c.saturating_sub(delta)
+            };
+        });
     }
 }
 
