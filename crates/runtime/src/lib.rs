@@ -1,5 +1,6 @@
 //! The deterministic Agora state machine: state, signed extrinsics, block application, the
-//! Yuma epoch, subnets, neurons, weights, commit-reveal and governance.
+//! Yuma epoch, subnets, neurons, weights, commit-reveal, governance, pools and staking,
+//! childkeys, the coinbase and root claims.
 //!
 //! # Design
 //! The runtime is a pure function of its inputs: no IO, no clock, no threads, no floating
