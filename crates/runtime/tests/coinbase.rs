@@ -816,3 +816,76 @@ fn claims_below_the_threshold_are_skipped() {
         assert_eq!(root_claims::owed(st, &v, &charlie, 1), 0);
     });
 }
+
+#[test]
+fn key_swaps_carry_root_claims_with_the_stake() {
+    let mut chain = root_claim_chain();
+    let (v, charlie, eve) = (account("//V"), account("//Charlie"), account("//Eve"));
+    let before: Vec<(u16, u64, u64)> = chain.read(|st| {
+        [1u16, 2]
+            .iter()
+            .map(|&n| {
+                (
+                    n,
+                    root_claims::owed(st, &v, &charlie, n),
+                    root_claims::owed(st, &v, &eve, n),
+                )
+            })
+            .collect()
+    });
+    assert!(before.iter().all(|&(_, c, e)| c > 0 && e > 0));
+    let rates = chain.read(|st| ROOT_CLAIMABLE.get(st, &v));
+    // Bob swaps the validator's hotkey on every subnet (root included).
+    let v2 = account("//V2");
+    let call = sc(SubtensorCall::swap_hotkey_v2 {
+        hotkey: v,
+        new_hotkey: v2,
+        netuid: None,
+        keep_stake: false,
+    });
+    assert_eq!(
+        chain.dispatch(Origin::Signed(account("//Bob")), call),
+        Ok(())
+    );
+    chain.read(|st| {
+        assert_eq!(ROOT_CLAIMABLE.get(st, &v2), rates);
+        assert!(ROOT_CLAIMABLE.get(st, &v).is_empty());
+        for &(n, c, e) in &before {
+            assert_eq!(root_claims::owed(st, &v2, &charlie, n), c);
+            assert_eq!(root_claims::owed(st, &v2, &eve, n), e);
+            assert_eq!(root_claims::owed(st, &v, &charlie, n), 0);
+        }
+    });
+    // A coldkey swap moves Eve's claimed marks and her place in the auto-claim index.
+    let eve2 = account("//Eve2");
+    let call = root(sc(SubtensorCall::swap_coldkey {
+        old_coldkey: eve,
+        new_coldkey: eve2,
+        swap_cost: 0,
+    }));
+    assert_eq!(chain.submit(&key("//Alice"), call), Ok(()));
+    chain.read(|st| {
+        for &(n, _, e) in &before {
+            assert_eq!(root_claims::owed(st, &v2, &eve2, n), e);
+            assert_eq!(root_claims::owed(st, &v2, &eve, n), 0);
+        }
+        assert!(STAKING_COLDKEYS.contains(st, &eve2));
+        assert!(!STAKING_COLDKEYS.contains(st, &eve));
+    });
+    // The new hotkey of a root swap must be clean of root claims.
+    let call = sc(SubtensorCall::swap_hotkey_v2 {
+        hotkey: v2,
+        new_hotkey: account("//V"),
+        netuid: Some(ROOT_NETUID),
+        keep_stake: true,
+    });
+    chain.with_ctx(|ctx| {
+        ROOT_CLAIMABLE.insert(&mut ctx.st, &account("//V"), &[(1u16, 1i128)].into());
+    });
+    chain.set_block(chain.block + 10_000);
+    chain.assert_noop(
+        Origin::Signed(account("//Bob")),
+        call,
+        Error::NewHotKeyNotCleanForRootSwap,
+    );
+}
