@@ -487,8 +487,9 @@ pub const STAKING_COLDKEYS_BY_INDEX: Map<u64, AccountId> =
 pub const STAKING_COLDKEYS: Map<AccountId, u64> = Map::new("StakingColdkeys", zero_u64);
 /// Number of indexed root-staking coldkeys.
 pub const NUM_STAKING_COLDKEYS: Value<u64> = Value::new("NumStakingColdkeys", zero_u64);
-/// Raw key the background population of the coldkey index resumes after.
-pub const ALPHA_MAP_LAST_KEY: Value<Option<Vec<u8>>> = Value::new("AlphaMapLastKey", || None);
+/// Raw key of `AlphaV2` the background population of the coldkey index resumes after (the
+/// reference's `AlphaV2MapLastKey`; Agora has no legacy `Alpha` map to walk).
+pub const ALPHA_MAP_LAST_KEY: Value<Option<Vec<u8>>> = Value::new("AlphaV2MapLastKey", || None);
 
 // ---------------------------------------------------------------- commit-reveal
 

@@ -590,6 +590,54 @@ pub fn sudo_set_root_claim_threshold(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::MemBackend;
+
+    #[test]
+    fn the_background_population_indexes_root_stakers_thirty_entries_a_block() {
+        let b = MemBackend::new();
+        let mut st = Overlay::new(&b);
+        let acc = |x: u8, y: u8| {
+            let mut raw = [0u8; 32];
+            raw[0] = x;
+            raw[1] = y;
+            AccountId(raw)
+        };
+        // 25 hotkeys, each with a root position of coldkey (1, i) and a subnet-1 position of
+        // coldkey (2, i): 50 share entries, in key order hotkey by hotkey.
+        for i in 0..25u8 {
+            let h = acc(9, i);
+            staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
+                &mut st,
+                &h,
+                &acc(1, i),
+                0,
+                1_000,
+            );
+            staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
+                &mut st,
+                &h,
+                &acc(2, i),
+                1,
+                1_000,
+            );
+        }
+        populate_root_coldkey_staking_maps(&mut st);
+        // The first 30 entries cover hotkeys 0..15: 15 root coldkeys indexed, cursor set.
+        assert_eq!(NUM_STAKING_COLDKEYS.get(&st), 15);
+        assert!(ALPHA_MAP_LAST_KEY.get(&st).is_some());
+        populate_root_coldkey_staking_maps(&mut st);
+        // The last 20 entries: a short batch, so the cursor wraps.
+        assert_eq!(NUM_STAKING_COLDKEYS.get(&st), 25);
+        assert_eq!(ALPHA_MAP_LAST_KEY.get(&st), None);
+        for i in 0..25u8 {
+            assert!(STAKING_COLDKEYS.contains(&st, &acc(1, i)));
+            assert!(!STAKING_COLDKEYS.contains(&st, &acc(2, i)));
+        }
+        // A full pass again changes nothing.
+        populate_root_coldkey_staking_maps(&mut st);
+        populate_root_coldkey_staking_maps(&mut st);
+        assert_eq!(NUM_STAKING_COLDKEYS.get(&st), 25);
+    }
 
     #[test]
     fn indices_walk_the_hash_words_mod_n() {
