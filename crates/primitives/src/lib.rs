@@ -27,9 +27,12 @@ pub mod decimal;
 pub mod fixed;
 pub mod hashing;
 pub mod hex;
+pub mod safe_float;
 pub mod units;
+pub mod wide;
 
 pub use account::{AccountId, SS58_PREFIX, Ss58Error};
 pub use crypto::{KeyError, Keypair, Signature};
 pub use fixed::{I32F32, I64F64, I96F32, SafeDiv, U64F64, U96F32};
 pub use hashing::H256;
+pub use safe_float::SafeFloat;

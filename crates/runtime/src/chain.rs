@@ -13,11 +13,12 @@ use crate::block::on_initialize;
 use crate::ctx::Ctx;
 use crate::dispatch::dispatch;
 use crate::error::Error;
-use crate::event::{Event, FeeEvent};
+use crate::event::{Event, FeeEvent, SubtensorEvent};
 use crate::extrinsic::{Extrinsic, TxError};
 use crate::fees;
+use crate::staking::alpha_fee;
 use crate::state::{Backend, ChangeSet, Overlay};
-use crate::storage::{BLOCK_NUMBER, GENESIS_HASH, NONCES};
+use crate::storage::{BLOCK_NUMBER, GENESIS_HASH, NONCES, PARENT_HASH};
 use crate::types::Origin;
 
 /// What happened to one applied extrinsic.
@@ -29,7 +30,7 @@ pub struct Receipt {
     pub signer: AccountId,
     /// The nonce it used.
     pub nonce: u32,
-    /// The fee charged (rao).
+    /// The fee charged (rao); for a fee paid in alpha, the TAO its sale paid the author.
     pub fee: u64,
     /// The call's result.
     pub result: Result<(), Error>,
@@ -73,11 +74,31 @@ pub struct UnrootedBlock {
 }
 
 impl<'a> BlockBuilder<'a> {
-    /// Starts block `number` (authored by `author`) on `base` and runs `on_initialize`.
+    /// Starts block `number` (authored by `author`) on `base` and runs `on_initialize`. The
+    /// parent hash the runtime sees is [`fallback_parent_hash`]; a node that has real block
+    /// hashes uses [`BlockBuilder::with_parent_hash`].
     pub fn new(base: &'a dyn Backend, number: u64, author: Option<AccountId>) -> Self {
+        let genesis_hash = GENESIS_HASH.get(&Overlay::new(base));
+        Self::with_parent_hash(
+            base,
+            number,
+            author,
+            fallback_parent_hash(&genesis_hash, number),
+        )
+    }
+
+    /// Starts block `number` whose parent block has hash `parent_hash` (stored as
+    /// `System.ParentHash`; it seeds the auto root claims, protocol.md §3.6).
+    pub fn with_parent_hash(
+        base: &'a dyn Backend,
+        number: u64,
+        author: Option<AccountId>,
+        parent_hash: [u8; 32],
+    ) -> Self {
         let mut ctx = Ctx::new(Overlay::new(base), number, author);
         let genesis_hash = GENESIS_HASH.get(&ctx.st);
         BLOCK_NUMBER.put(&mut ctx.st, &number);
+        PARENT_HASH.put(&mut ctx.st, &parent_hash);
         on_initialize(&mut ctx);
         let initialize_events = ctx.take_events();
         Self {
@@ -112,28 +133,56 @@ impl<'a> BlockBuilder<'a> {
             });
         }
         let fee = fees::fee(&xt.call, bytes.len());
-        if balances::spendable(&self.ctx.st, &xt.signer, true) < fee {
-            return Err(TxError::CannotPayFee(fee));
-        }
         let signer = xt.signer;
-        let charged = self.ctx.transactional(|ctx| {
-            balances::charge_fee(ctx, &signer, fee)?;
-            NONCES.insert(&mut ctx.st, &signer, &expected.saturating_add(1));
-            if fee > 0 {
-                ctx.deposit(FeeEvent::TransactionFeePaid {
-                    who: signer,
-                    actual_fee: fee,
-                    tip: 0,
-                });
+        // A signer who cannot pay in TAO may pay certain unstaking calls in alpha (§1.5).
+        let in_alpha = fee > 0 && balances::spendable(&self.ctx.st, &signer, true) < fee;
+        let sources = if in_alpha {
+            let sources = alpha_fee::alpha_fee_sources(&self.ctx.st, &signer, &xt.call);
+            if !alpha_fee::can_withdraw_in_alpha(&self.ctx.st, &signer, &sources, fee) {
+                return Err(TxError::CannotPayFee(fee));
             }
-            Ok(())
+            sources
+        } else {
+            Vec::new()
+        };
+        let charged = self.ctx.transactional(|ctx| {
+            let paid = if in_alpha {
+                alpha_fee::withdraw_in_alpha(ctx, &signer, &sources, fee)?
+            } else {
+                balances::charge_fee(ctx, &signer, fee)?;
+                if fee > 0 {
+                    ctx.deposit(FeeEvent::TransactionFeePaid {
+                        who: signer,
+                        actual_fee: fee,
+                        tip: 0,
+                    });
+                }
+                None
+            };
+            NONCES.insert(&mut ctx.st, &signer, &expected.saturating_add(1));
+            Ok(paid)
         });
-        if charged.is_err() {
+        let Ok(alpha_paid) = charged else {
             return Err(TxError::CannotPayFee(fee));
-        }
+        };
         let hash = xt.hash();
         let result = dispatch(&mut self.ctx, Origin::Signed(signer), xt.call);
+        // The alpha fee is reported after the call, as the reference's post-dispatch does.
+        if let Some(paid) = alpha_paid {
+            self.ctx
+                .deposit(SubtensorEvent::TransactionFeePaidWithAlpha {
+                    who: signer,
+                    netuid: paid.netuid,
+                    alpha_fee: paid.alpha_fee,
+                    tao_amount: paid.tao_amount,
+                });
+        }
         let events = self.ctx.take_events();
+        let fee = match (in_alpha, alpha_paid) {
+            (false, _) => fee,
+            (true, Some(paid)) => paid.tao_amount,
+            (true, None) => 0,
+        };
         self.receipts.push(Receipt {
             hash,
             signer,
@@ -185,6 +234,16 @@ impl<'a> BlockBuilder<'a> {
             receipts: self.receipts,
         }
     }
+}
+
+/// The parent hash used when the caller has none (tests, the simulator):
+/// BLAKE2-256(`"agora-parent"` ‖ genesis hash ‖ block number, u64 LE). Deterministic, and
+/// different for every block, so the auto root claims still rotate over the coldkeys.
+pub fn fallback_parent_hash(genesis_hash: &[u8; 32], number: u64) -> [u8; 32] {
+    let mut seed = b"agora-parent".to_vec();
+    seed.extend_from_slice(genesis_hash);
+    seed.extend_from_slice(&number.to_le_bytes());
+    agora_primitives::hashing::blake2_256(&seed)
 }
 
 /// Executes a block as its importer must: every extrinsic must be valid.

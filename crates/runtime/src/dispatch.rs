@@ -6,13 +6,13 @@
 //! which only `Sudo::sudo` produces.
 
 use crate::balances;
-use crate::call::{BalancesCall, Call, SubtensorCall, SudoCall};
+use crate::call::{BalancesCall, Call, SubtensorCall, SudoCall, SwapCall};
 use crate::ctx::{Ctx, ensure_root, ensure_signed};
 use crate::error::{DispatchResult, Error};
 use crate::event::SudoEvent;
 use crate::storage::SUDO_KEY;
 use crate::types::{AxonInfo, ChainIdentity, Origin, PrometheusInfo, SubnetIdentity};
-use crate::{governance, neurons, subnets, weights};
+use crate::{childkeys, governance, neurons, root_claims, staking, subnets, swap, weights};
 
 /// Max nesting of `Sudo::sudo` inside itself.
 const MAX_SUDO_DEPTH: usize = 4;
@@ -32,6 +32,9 @@ fn dispatch_at(ctx: &mut Ctx<'_>, origin: Origin, call: Call, depth: usize) -> D
             Call::SubtensorModule(c) => dispatch_subtensor(ctx, origin, c),
             Call::Sudo(c) => dispatch_sudo(ctx, origin, c, depth),
             Call::AdminUtils(c) => governance::dispatch(ctx, origin, c),
+            Call::Swap(SwapCall::set_fee_rate { netuid, rate }) => {
+                swap::set_fee_rate(ctx, origin, netuid, rate)
+            }
         }
     })
 }
@@ -309,6 +312,51 @@ fn dispatch_subtensor(ctx: &mut Ctx<'_>, origin: Origin, call: SubtensorCall) ->
             let coldkey = ensure_signed(origin)?;
             neurons::decrease_take(ctx, &coldkey, &hotkey, take)
         }
+        // ---- root registration and childkeys (coldkey-signed unless root-only)
+        C::root_register { hotkey } => {
+            let coldkey = ensure_signed(origin)?;
+            neurons::root_register(ctx, &coldkey, &hotkey)
+        }
+        C::set_children {
+            hotkey,
+            netuid,
+            children,
+        } => {
+            let coldkey = ensure_signed(origin)?;
+            childkeys::set_children(ctx, &coldkey, &hotkey, netuid, children)
+        }
+        C::set_childkey_take {
+            hotkey,
+            netuid,
+            take,
+        } => {
+            let coldkey = ensure_signed(origin)?;
+            childkeys::set_childkey_take(ctx, &coldkey, &hotkey, netuid, take)
+        }
+        C::set_auto_parent_delegation_enabled { hotkey, enabled } => {
+            let coldkey = ensure_signed(origin)?;
+            childkeys::set_auto_parent_delegation_enabled(ctx, &coldkey, &hotkey, enabled)
+        }
+        C::sudo_set_tx_childkey_take_rate_limit { tx_rate_limit } => {
+            ensure_root(origin)?;
+            childkeys::sudo_set_tx_childkey_take_rate_limit(ctx, tx_rate_limit);
+            Ok(())
+        }
+        C::sudo_set_min_childkey_take { take } => {
+            ensure_root(origin)?;
+            childkeys::sudo_set_min_childkey_take(ctx, take);
+            Ok(())
+        }
+        C::sudo_set_max_childkey_take { take } => {
+            ensure_root(origin)?;
+            childkeys::sudo_set_max_childkey_take(ctx, take);
+            Ok(())
+        }
+        C::set_pending_childkey_cooldown { cooldown } => {
+            ensure_root(origin)?;
+            childkeys::set_pending_childkey_cooldown(ctx, cooldown);
+            Ok(())
+        }
         // ---- key swaps
         C::swap_hotkey {
             hotkey,
@@ -409,6 +457,152 @@ fn dispatch_subtensor(ctx: &mut Ctx<'_>, origin: Origin, call: SubtensorCall) ->
             let who = ensure_signed(origin)?;
             subnets::trigger_epoch(ctx, &who, netuid)
         }
+        // ---- root claims
+        C::claim_root { subnets } => root_claims::claim_root(ctx, origin, &subnets),
+        C::set_root_claim_type {
+            new_root_claim_type,
+        } => root_claims::set_root_claim_type(ctx, origin, new_root_claim_type),
+        C::sudo_set_num_root_claims { new_value } => {
+            root_claims::sudo_set_num_root_claims(ctx, origin, new_value)
+        }
+        C::sudo_set_root_claim_threshold { netuid, new_value } => {
+            root_claims::sudo_set_root_claim_threshold(ctx, origin, netuid, new_value)
+        }
+        // ---- staking (coldkey-signed)
+        call => dispatch_staking(ctx, origin, call),
+    }
+}
+
+fn dispatch_staking(ctx: &mut Ctx<'_>, origin: Origin, call: SubtensorCall) -> DispatchResult {
+    use SubtensorCall as C;
+    use staking::calls as s;
+    let coldkey = ensure_signed(origin)?;
+    let c = &coldkey;
+    match call {
+        C::add_stake {
+            hotkey,
+            netuid,
+            amount_staked,
+        } => s::add_stake(ctx, c, &hotkey, netuid, amount_staked).map(|_| ()),
+        C::add_stake_limit {
+            hotkey,
+            netuid,
+            amount_staked,
+            limit_price,
+            allow_partial,
+        } => s::add_stake_limit(
+            ctx,
+            c,
+            &hotkey,
+            netuid,
+            amount_staked,
+            limit_price,
+            allow_partial,
+        )
+        .map(|_| ()),
+        C::remove_stake {
+            hotkey,
+            netuid,
+            amount_unstaked,
+        } => s::remove_stake(ctx, c, &hotkey, netuid, amount_unstaked),
+        C::remove_stake_limit {
+            hotkey,
+            netuid,
+            amount_unstaked,
+            limit_price,
+            allow_partial,
+        } => s::remove_stake_limit(
+            ctx,
+            c,
+            &hotkey,
+            netuid,
+            amount_unstaked,
+            limit_price,
+            allow_partial,
+        ),
+        C::remove_stake_full_limit {
+            hotkey,
+            netuid,
+            limit_price,
+        } => s::remove_stake_full_limit(ctx, c, &hotkey, netuid, limit_price),
+        C::unstake_all { hotkey } => s::unstake_all(ctx, c, &hotkey),
+        C::unstake_all_alpha { hotkey } => s::unstake_all_alpha(ctx, c, &hotkey),
+        C::move_stake {
+            origin_hotkey,
+            destination_hotkey,
+            origin_netuid,
+            destination_netuid,
+            alpha_amount,
+        } => s::move_stake(
+            ctx,
+            c,
+            (&origin_hotkey, &destination_hotkey),
+            (origin_netuid, destination_netuid),
+            alpha_amount,
+        ),
+        C::transfer_stake {
+            destination_coldkey,
+            hotkey,
+            origin_netuid,
+            destination_netuid,
+            alpha_amount,
+        } => s::transfer_stake(
+            ctx,
+            c,
+            &destination_coldkey,
+            &hotkey,
+            (origin_netuid, destination_netuid),
+            alpha_amount,
+        ),
+        C::swap_stake {
+            hotkey,
+            origin_netuid,
+            destination_netuid,
+            alpha_amount,
+        } => s::swap_stake(
+            ctx,
+            c,
+            &hotkey,
+            (origin_netuid, destination_netuid),
+            alpha_amount,
+            None,
+        ),
+        C::swap_stake_limit {
+            hotkey,
+            origin_netuid,
+            destination_netuid,
+            alpha_amount,
+            limit_price,
+            allow_partial,
+        } => s::swap_stake(
+            ctx,
+            c,
+            &hotkey,
+            (origin_netuid, destination_netuid),
+            alpha_amount,
+            Some((limit_price, allow_partial)),
+        ),
+        C::recycle_alpha {
+            hotkey,
+            amount,
+            netuid,
+        } => s::recycle_alpha(ctx, c, &hotkey, amount, netuid).map(|_| ()),
+        C::burn_alpha {
+            hotkey,
+            amount,
+            netuid,
+        } => s::burn_alpha(ctx, c, &hotkey, amount, netuid).map(|_| ()),
+        C::add_stake_burn {
+            hotkey,
+            netuid,
+            amount,
+            limit,
+        } => s::add_stake_burn(ctx, c, &hotkey, netuid, amount, limit),
+        C::set_coldkey_auto_stake_hotkey { netuid, hotkey } => {
+            s::set_coldkey_auto_stake_hotkey(ctx, c, netuid, &hotkey)
+        }
+        // Every other call is routed by `dispatch_subtensor`.
+        _ => Err(Error::CallDisabled),
     }
 }
 

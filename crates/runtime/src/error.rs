@@ -208,6 +208,14 @@ errors! {
     MaxAllowedUidsGreaterThanDefaultMaxAllowedUids => "max uids must not exceed 256",
     NotPermittedOnRootSubnet => "not permitted on the root subnet",
     POWRegistrationDisabled => "proof-of-work registration has been removed",
+    // ----- swap (SW/pallet/mod.rs:132-173; InsufficientLiquidity, InsufficientBalance,
+    // MechanismDoesNotExist, SubtokenDisabled and Deprecated are shared above) -----
+    FeeRateTooHigh => "the fee rate is above the maximum",
+    InsufficientInputAmount => "the input amount is too small for the swap",
+    PriceLimitExceeded => "the price is already past the limit",
+    ReservesTooLow => "the pool reserve is too low for the swap",
+    ReservesOutOfBalance => "the pool reserves are too imbalanced",
+    SwapInputTooLarge => "the swap input is too large for the pool",
 }
 
 impl Error {

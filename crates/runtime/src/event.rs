@@ -14,6 +14,7 @@ use parity_scale_codec::{Decode, Encode};
 use crate::error::Error;
 use crate::governance::ParamEvent;
 use crate::storage::NetUid;
+use crate::types::RootClaimTypeEnum;
 
 /// Anything the runtime reports about a block.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -33,6 +34,21 @@ pub enum Event {
     /// Hyperparameter changes.
     #[codec(index = 19)]
     Params(ParamEvent),
+    /// Swap pallet events.
+    #[codec(index = 28)]
+    Swap(SwapEvent),
+}
+
+/// Swap pallet events (`SW/pallet/mod.rs:125-130`).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum SwapEvent {
+    /// Root set a subnet's swap fee rate.
+    FeeRateSet {
+        /// Subnet.
+        netuid: NetUid,
+        /// New rate (u16 fraction).
+        rate: u16,
+    },
 }
 
 /// Balance events (pallet_balances names).
@@ -210,6 +226,54 @@ pub enum SubtensorEvent {
     TakeIncreased(AccountId, AccountId, u16),
     /// A delegate take was lowered: (coldkey, hotkey, take).
     TakeDecreased(AccountId, AccountId, u16),
+    /// Stake added: (coldkey, hotkey, TAO moved in, alpha bought, netuid, swap fee).
+    StakeAdded(AccountId, AccountId, u64, u64, NetUid, u64),
+    /// Stake removed: (coldkey, hotkey, TAO paid out, alpha sold, netuid, swap fee).
+    StakeRemoved(AccountId, AccountId, u64, u64, NetUid, u64),
+    /// Stake moved: (coldkey, origin hotkey, origin netuid, destination hotkey, destination
+    /// netuid, TAO value).
+    StakeMoved(AccountId, AccountId, NetUid, AccountId, NetUid, u64),
+    /// Stake transferred: (origin coldkey, destination coldkey, hotkey, origin netuid,
+    /// destination netuid, TAO value).
+    StakeTransferred(AccountId, AccountId, AccountId, NetUid, NetUid, u64),
+    /// Stake swapped between subnets: (coldkey, hotkey, origin netuid, destination netuid,
+    /// TAO value).
+    StakeSwapped(AccountId, AccountId, NetUid, NetUid, u64),
+    /// Alpha stake recycled (issuance reduced): (coldkey, hotkey, alpha, netuid).
+    AlphaRecycled(AccountId, AccountId, u64, NetUid),
+    /// Alpha stake burned (issuance unchanged): (coldkey, hotkey, alpha, netuid).
+    AlphaBurned(AccountId, AccountId, u64, NetUid),
+    /// `add_stake_burn`: alpha bought with `amount` TAO and burned.
+    AddStakeBurn {
+        /// Subnet.
+        netuid: NetUid,
+        /// Hotkey staked to.
+        hotkey: AccountId,
+        /// TAO provided.
+        amount: u64,
+        /// Alpha burned.
+        alpha: u64,
+    },
+    /// A coldkey chose the hotkey its miner incentive on a subnet is staked to.
+    AutoStakeDestinationSet {
+        /// Coldkey.
+        coldkey: AccountId,
+        /// Subnet.
+        netuid: NetUid,
+        /// Destination hotkey.
+        hotkey: AccountId,
+    },
+    /// A transaction fee was paid in alpha (the signer could not pay it in TAO).
+    TransactionFeePaidWithAlpha {
+        /// Payer.
+        who: AccountId,
+        /// Subnet of the alpha.
+        netuid: NetUid,
+        /// Alpha taken.
+        alpha_fee: u64,
+        /// TAO it fetched for the block author.
+        tao_amount: u64,
+    },
     /// An epoch was triggered.
     EpochTriggered {
         /// Subnet.
@@ -244,6 +308,25 @@ pub enum SubtensorEvent {
     },
     /// Burn paid to register: (netuid, hotkey, amount) (Agora addition for explorers).
     RegistrationBurned(NetUid, AccountId, u64),
+    /// Children were scheduled: (parent, netuid, block after which they apply, children).
+    SetChildrenScheduled(AccountId, NetUid, u64, Vec<(u64, AccountId)>),
+    /// Children were applied: (parent, netuid, children).
+    SetChildren(AccountId, NetUid, Vec<(u64, AccountId)>),
+    /// A childkey take was set: (hotkey, take).
+    ChildKeyTakeSet(AccountId, u16),
+    /// `TxChildkeyTakeRateLimit` was set.
+    TxChildKeyTakeRateLimitSet(u64),
+    /// `MinChildkeyTake` was set.
+    MinChildKeyTakeSet(u16),
+    /// `MaxChildkeyTake` was set.
+    MaxChildKeyTakeSet(u16),
+    /// A root validator toggled auto parent delegation.
+    AutoParentDelegationEnabledSet {
+        /// The validator hotkey.
+        hotkey: AccountId,
+        /// Whether delegation is now enabled.
+        enabled: bool,
+    },
     /// A subnet's tempo was set: (netuid, tempo).
     TempoSet(NetUid, u16),
     /// A subnet's activity cutoff factor was set.
@@ -252,5 +335,30 @@ pub enum SubtensorEvent {
         netuid: NetUid,
         /// Factor in thousandths of a tempo.
         factor_milli: u32,
+    },
+    /// Miner incentive was staked to the owner's auto-stake destination.
+    AutoStakeAdded {
+        /// Subnet.
+        netuid: NetUid,
+        /// Hotkey that received the stake.
+        destination: AccountId,
+        /// Hotkey that earned the incentive.
+        hotkey: AccountId,
+        /// Owner coldkey of both.
+        owner: AccountId,
+        /// Alpha staked.
+        incentive: u64,
+    },
+    /// Root dividends were claimed for a coldkey.
+    RootClaimed {
+        /// Coldkey.
+        coldkey: AccountId,
+    },
+    /// A coldkey's root claim type was set.
+    RootClaimTypeSet {
+        /// Coldkey.
+        coldkey: AccountId,
+        /// The new type.
+        root_claim_type: RootClaimTypeEnum,
     },
 }

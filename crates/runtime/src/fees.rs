@@ -22,7 +22,7 @@ pub fn call_weight(call: &Call) -> u64 {
     match call {
         Call::Balances(BalancesCall::transfer_all { .. }) => TRANSFER,
         Call::Balances(_) => TRANSFER,
-        Call::Sudo(_) | Call::AdminUtils(_) => LIGHT,
+        Call::Sudo(_) | Call::AdminUtils(_) | Call::Swap(_) => LIGHT,
         Call::SubtensorModule(c) => match c {
             SubtensorCall::register_network { .. }
             | SubtensorCall::register_network_with_identity { .. }
@@ -35,12 +35,26 @@ pub fn call_weight(call: &Call) -> u64 {
             SubtensorCall::burned_register { .. }
             | SubtensorCall::register { .. }
             | SubtensorCall::register_limit { .. }
+            | SubtensorCall::root_register { .. }
+            | SubtensorCall::set_children { .. }
             | SubtensorCall::set_weights { .. }
             | SubtensorCall::set_mechanism_weights { .. }
             | SubtensorCall::batch_set_weights { .. }
             | SubtensorCall::reveal_weights { .. }
             | SubtensorCall::reveal_mechanism_weights { .. }
-            | SubtensorCall::batch_reveal_weights { .. } => MEDIUM,
+            | SubtensorCall::batch_reveal_weights { .. }
+            | SubtensorCall::add_stake { .. }
+            | SubtensorCall::add_stake_limit { .. }
+            | SubtensorCall::remove_stake { .. }
+            | SubtensorCall::remove_stake_limit { .. }
+            | SubtensorCall::remove_stake_full_limit { .. }
+            | SubtensorCall::move_stake { .. }
+            | SubtensorCall::transfer_stake { .. }
+            | SubtensorCall::swap_stake { .. }
+            | SubtensorCall::swap_stake_limit { .. }
+            | SubtensorCall::add_stake_burn { .. }
+            | SubtensorCall::claim_root { .. } => MEDIUM,
+            SubtensorCall::unstake_all { .. } | SubtensorCall::unstake_all_alpha { .. } => HEAVY,
             _ => LIGHT,
         },
     }

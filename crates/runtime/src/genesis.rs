@@ -12,12 +12,12 @@
 use std::collections::BTreeMap;
 
 use agora_primitives::hashing::blake2_256;
-use agora_primitives::{AccountId, Keypair};
+use agora_primitives::{AccountId, Keypair, SafeDiv};
 use serde::{Deserialize, Serialize};
 
 use crate::balances;
 use crate::neurons::append_neuron;
-use crate::stake;
+use crate::staking;
 use crate::state::{Backend, MemBackend, Overlay};
 use crate::storage::*;
 use crate::subnets;
@@ -84,6 +84,13 @@ pub struct GenesisSubnet {
     /// Neurons registered after the owner, in uid order.
     #[serde(default)]
     pub neurons: Vec<GenesisNeuron>,
+    /// TAO in the subnet's pool (rao), minted into the subnet account and locked by the
+    /// owner; default `NetworkMinLockCost`, what the smallest `register_network` locks.
+    #[serde(default)]
+    pub pool_tao: Option<u64>,
+    /// Alpha in the pool's reserve; default `pool_tao` (a price of 1 TAO per alpha).
+    #[serde(default)]
+    pub pool_alpha: Option<u64>,
 }
 
 /// One initial neuron.
@@ -136,6 +143,12 @@ fn set_global(st: &mut Overlay<'_>, name: &str, v: u64) -> Result<(), GenesisErr
         }
         "ColdkeySwapAnnouncementDelay" => COLDKEY_SWAP_ANNOUNCEMENT_DELAY.put(st, &v),
         "ColdkeySwapReannouncementDelay" => COLDKEY_SWAP_REANNOUNCEMENT_DELAY.put(st, &v),
+        "NumRootClaim" => {
+            if v > crate::root_claims::MAX_NUM_ROOT_CLAIMS {
+                return Err(bad("must be at most 50"));
+            }
+            NUM_ROOT_CLAIM.put(st, &v);
+        }
         _ => return Err(bad("unknown global parameter")),
     }
     Ok(())
@@ -186,6 +199,14 @@ fn set_subnet_param(
         ),
         "NetworkRegistrationAllowed" => NETWORK_REGISTRATION_ALLOWED.insert(st, &netuid, &flag()?),
         "SubnetEmissionEnabled" => SUBNET_EMISSION_ENABLED.insert(st, &netuid, &flag()?),
+        // The starting moving price, in rao per alpha (a simulation may start from a mature
+        // market instead of the EMA's zero).
+        "SubnetMovingPrice" => {
+            let price = agora_primitives::I96F32::saturating_from_num(v).safe_div(
+                agora_primitives::I96F32::saturating_from_num(1_000_000_000u64),
+            );
+            SUBNET_MOVING_PRICE.insert(st, &netuid, &price.to_bits());
+        }
         _ => return Err(bad("unknown subnet parameter")),
     }
     Ok(())
@@ -205,9 +226,6 @@ pub fn build(cfg: &GenesisConfig) -> Result<MemBackend, GenesisError> {
         total = total.saturating_add(u128::from(*amount));
         let current = balances::free(&st, &who);
         balances::genesis_set(&mut st, &who, current.saturating_add(*amount));
-    }
-    if total > u128::from(balances::MAX_TAO_ISSUANCE) {
-        return Err(GenesisError::Supply);
     }
     for (name, v) in &cfg.params {
         set_global(&mut st, name, *v)?;
@@ -241,14 +259,32 @@ pub fn build(cfg: &GenesisConfig) -> Result<MemBackend, GenesisError> {
             crate::accounts::create_account_if_non_existent(&mut st, &coldkey, &hotkey);
             append_neuron(&mut st, sn.netuid, &hotkey, 0);
             if n.stake > 0 {
-                stake::increase_stake(&mut st, &hotkey, &coldkey, sn.netuid, n.stake);
+                staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
+                    &mut st, &hotkey, &coldkey, sn.netuid, n.stake,
+                );
                 SUBNET_ALPHA_OUT.mutate(&mut st, &sn.netuid, |a| *a = a.saturating_add(n.stake));
             }
         }
+        // The pool, as `register_network` seeds it: the TAO sits in the subnet account.
+        let pool_tao = sn
+            .pool_tao
+            .unwrap_or_else(|| NETWORK_MIN_LOCK_COST.get(&st));
+        let pool_alpha = sn.pool_alpha.unwrap_or(pool_tao);
+        total = total.saturating_add(u128::from(pool_tao));
+        let account = balances::subnet_account(sn.netuid);
+        let held = balances::free(&st, &account);
+        balances::genesis_set(&mut st, &account, held.saturating_add(pool_tao));
+        SUBNET_TAO.insert(&mut st, &sn.netuid, &pool_tao);
+        SUBNET_ALPHA_IN.insert(&mut st, &sn.netuid, &pool_alpha);
+        SUBNET_LOCKED.insert(&mut st, &sn.netuid, &pool_tao);
+        TOTAL_STAKE.mutate(&mut st, |t| *t = t.saturating_add(pool_tao));
         if sn.started {
             FIRST_EMISSION_BLOCK_NUMBER.insert(&mut st, &sn.netuid, &1);
             SUBTOKEN_ENABLED.insert(&mut st, &sn.netuid, &true);
         }
+    }
+    if total > u128::from(balances::MAX_TAO_ISSUANCE) {
+        return Err(GenesisError::Supply);
     }
     let pre_root = st.root();
     let mut seed = b"agora-genesis".to_vec();

@@ -1,5 +1,6 @@
 //! The deterministic Agora state machine: state, signed extrinsics, block application, the
-//! Yuma epoch, subnets, neurons, weights, commit-reveal and governance.
+//! Yuma epoch, subnets, neurons, weights, commit-reveal, governance, pools and staking,
+//! childkeys, the coinbase and root claims.
 //!
 //! # Design
 //! The runtime is a pure function of its inputs: no IO, no clock, no threads, no floating
@@ -28,6 +29,8 @@ pub mod balances;
 pub mod block;
 pub mod call;
 pub mod chain;
+pub mod childkeys;
+pub mod coinbase;
 pub mod ctx;
 pub mod dispatch;
 pub mod emission;
@@ -38,16 +41,19 @@ pub mod extrinsic;
 pub mod fees;
 pub mod genesis;
 pub mod governance;
+pub mod info;
 pub mod neurons;
-pub mod stake;
+pub mod staking;
 pub mod state;
 pub mod storage;
 pub mod subnets;
+pub mod swap;
 pub mod types;
 pub mod weights;
 
 pub use call::Call;
 pub use chain::{BlockBuilder, BlockOutput, Receipt, UnrootedBlock, execute_block};
+pub use coinbase::root_claims;
 pub use ctx::Ctx;
 pub use error::Error;
 pub use event::Event;
@@ -63,7 +69,7 @@ macro_rules! event_from {
         }
     )*};
 }
-event_from!(BalancesEvent => Balances, FeeEvent => TransactionPayment, SubtensorEvent => SubtensorModule, SudoEvent => Sudo);
+event_from!(BalancesEvent => Balances, FeeEvent => TransactionPayment, SubtensorEvent => SubtensorModule, SudoEvent => Sudo, SwapEvent => Swap);
 
 impl From<governance::ParamEvent> for Event {
     fn from(e: governance::ParamEvent) -> Self {

@@ -9,12 +9,14 @@
 //! adjustment interval/alpha, absolute activity cutoff, ...) are still stored and settable
 //! because clients read them.
 
-use agora_primitives::AccountId;
+use std::collections::BTreeMap;
+
+use agora_primitives::{AccountId, SafeFloat};
 
 use crate::state::{Map, Value};
 use crate::types::{
     AxonInfo, ChainIdentity, ColdkeySwapAnnouncement, NeuronCertificate, PrometheusInfo,
-    SubnetIdentity, WeightCommit,
+    RootClaimTypeEnum, SubnetIdentity, WeightCommit,
 };
 
 pub use agora_primitives::units::{BlockNumber, NetUid, Uid};
@@ -85,13 +87,27 @@ pub const COLDKEY_SWAP_ANNOUNCEMENTS: Map<AccountId, ColdkeySwapAnnouncement> =
 /// coldkey → block at which its swap was disputed.
 pub const COLDKEY_SWAP_DISPUTES: Map<AccountId, u64> = Map::new("ColdkeySwapDisputes", zero_u64);
 
-// ---------------------------------------------------------------- stake (placeholder until the economics issue)
+// ---------------------------------------------------------------- stake: share pools (protocol.md §5.1)
 
-/// (hotkey, netuid) → total alpha staked to the hotkey on the subnet (root: TAO).
+/// (hotkey, netuid) → value of the hotkey's alpha share pool (root: TAO); absent when 0.
 pub const TOTAL_HOTKEY_ALPHA: Map<(AccountId, NetUid), u64> =
     Map::new("TotalHotkeyAlpha", zero_u64);
-/// (hotkey, coldkey, netuid) → the coldkey's alpha position on the hotkey.
-pub const ALPHA: Map<(AccountId, AccountId, NetUid), u64> = Map::new("Alpha", zero_u64);
+/// (hotkey, netuid) → share denominator of the hotkey's pool; absent when 0.
+pub const TOTAL_HOTKEY_SHARES_V2: Map<(AccountId, NetUid), SafeFloat> =
+    Map::new("TotalHotkeySharesV2", SafeFloat::zero);
+/// (hotkey, coldkey, netuid) → the coldkey's shares of the hotkey's pool; absent when 0.
+pub const ALPHA_V2: Map<(AccountId, AccountId, NetUid), SafeFloat> =
+    Map::new("AlphaV2", SafeFloat::zero);
+/// (coldkey, hotkey) → block of the last stake change (written, never read for gating, §5.2).
+pub const LAST_COLDKEY_HOTKEY_STAKE_BLOCK: Map<(AccountId, AccountId), u64> =
+    Map::new("LastColdkeyHotkeyStakeBlock", zero_u64);
+/// (coldkey, netuid) → hotkey that receives the coldkey's miner incentive (§5.8); absent =
+/// none.
+pub const AUTO_STAKE_DESTINATION: Map<(AccountId, NetUid), AccountId> =
+    Map::new("AutoStakeDestination", AccountId::default);
+/// (hotkey, netuid) → coldkeys whose auto-stake destination is this hotkey.
+pub const AUTO_STAKE_DESTINATION_COLDKEYS: Map<(AccountId, NetUid), Vec<AccountId>> =
+    Map::new("AutoStakeDestinationColdkeys", Vec::new);
 /// Global weights stake threshold.
 pub const STAKE_THRESHOLD: Value<u64> = Value::new("StakeThreshold", zero_u64);
 /// Weight of root TAO against alpha in stake weight (u64 fraction of 2^64 − 1).
@@ -109,7 +125,7 @@ pub const SUBNET_OWNER: Map<NetUid, AccountId> = Map::new("SubnetOwner", Account
 pub const SUBNET_OWNER_HOTKEY: Map<NetUid, AccountId> =
     Map::new("SubnetOwnerHotkey", AccountId::default);
 /// 0 = stable, 1 = dynamic.
-pub const SUBNET_MECHANISM: Map<NetUid, u16> = Map::new("SubnetMechanism", || 1);
+pub const SUBNET_MECHANISM: Map<NetUid, u16> = Map::new("SubnetMechanism", || 0);
 /// Block of the subnet's registration.
 pub const NETWORK_REGISTERED_AT: Map<NetUid, u64> = Map::new("NetworkRegisteredAt", zero_u64);
 /// TAO locked at registration.
@@ -290,8 +306,6 @@ pub const MIN_CHILDKEY_TAKE_PER_SUBNET: Map<NetUid, u16> =
     Map::new("MinChildkeyTakePerSubnet", || 0);
 /// Vestigial scaling law power.
 pub const SCALING_LAW_POWER: Map<NetUid, u16> = Map::new("ScalingLawPower", || 50);
-/// Swap fee rate (u16 fraction).
-pub const FEE_RATE: Map<NetUid, u16> = Map::new("FeeRate", || 33);
 
 // ---------------------------------------------------------------- global parameters (§10.2)
 
@@ -431,8 +445,79 @@ pub const PENDING_OWNER_CUT: Map<NetUid, u64> = Map::new("PendingOwnerCut", zero
 /// Fraction of the last epoch's miner incentive withheld from owner hotkeys (U96F32 bits).
 pub const MINER_BURNED: Map<NetUid, u128> = Map::new("MinerBurned", || 0);
 
+// ---------------------------------------------------------------- coinbase records (§2–§3)
+
+/// (netuid) → root proportion after the last coinbase, U96F32 bits (informational).
+pub const ROOT_PROP: Map<NetUid, u128> = Map::new("RootProp", || 0);
+/// Alpha injected into the pool reserve last block.
+pub const SUBNET_ALPHA_IN_EMISSION: Map<NetUid, u64> = Map::new("SubnetAlphaInEmission", zero_u64);
+/// TAO injected into the pool reserve last block.
+pub const SUBNET_TAO_IN_EMISSION: Map<NetUid, u64> = Map::new("SubnetTaoInEmission", zero_u64);
+/// Excess TAO the protocol bought alpha with last block (chain buy).
+pub const SUBNET_EXCESS_TAO: Map<NetUid, u64> = Map::new("SubnetExcessTao", zero_u64);
+/// TAO received from root-dividend sells since the last coinbase.
+pub const SUBNET_ROOT_SELL_TAO: Map<NetUid, u64> = Map::new("SubnetRootSellTao", zero_u64);
+/// Alpha bought by protocol chain buys (part of `SubnetAlphaOut`, owned by nobody).
+pub const SUBNET_PROTOCOL_ALPHA: Map<NetUid, u64> = Map::new("SubnetProtocolAlpha", zero_u64);
+/// Per-block protocol TAO flow: injections and chain buys minus root sells (inert).
+pub const SUBNET_PROTOCOL_FLOW: Map<NetUid, i64> = Map::new("SubnetProtocolFlow", || 0);
+/// (netuid, hotkey) → root alpha dividends of the last epoch (after take).
+pub const ROOT_ALPHA_DIVIDENDS_PER_SUBNET: Map<(NetUid, AccountId), u64> =
+    Map::new("RootAlphaDividendsPerSubnet", zero_u64);
+/// (hotkey, netuid) → `TotalHotkeyAlpha` when the last epoch's alpha dividends were paid.
+pub const TOTAL_HOTKEY_ALPHA_LAST_EPOCH: Map<(AccountId, NetUid), u64> =
+    Map::new("TotalHotkeyAlphaLastEpoch", zero_u64);
+/// Hash of the parent block (seeds the auto root claims).
+pub const PARENT_HASH: Value<[u8; 32]> = Value::new("System.ParentHash", || [0; 32]);
+
+// ---------------------------------------------------------------- root claims (§3.6)
+
+/// hotkey → (netuid → claimable alpha per unit of root stake, I96F32 bits).
+pub const ROOT_CLAIMABLE: Map<AccountId, BTreeMap<NetUid, i128>> =
+    Map::new("RootClaimable", BTreeMap::new);
+/// (netuid, hotkey, coldkey) → alpha already claimed (or credited as claimed on staking).
+pub const ROOT_CLAIMED: Map<(NetUid, AccountId, AccountId), u128> = Map::new("RootClaimed", || 0);
+/// coldkey → how its root dividends are claimed.
+pub const ROOT_CLAIM_TYPE: Map<AccountId, RootClaimTypeEnum> =
+    Map::new("RootClaimType", RootClaimTypeEnum::default);
+/// index → coldkey, a dense index of root-staking coldkeys for the auto claims.
+pub const STAKING_COLDKEYS_BY_INDEX: Map<u64, AccountId> =
+    Map::new("StakingColdkeysByIndex", AccountId::default);
+/// coldkey → its index in `StakingColdkeysByIndex`.
+pub const STAKING_COLDKEYS: Map<AccountId, u64> = Map::new("StakingColdkeys", zero_u64);
+/// Number of indexed root-staking coldkeys.
+pub const NUM_STAKING_COLDKEYS: Value<u64> = Value::new("NumStakingColdkeys", zero_u64);
+/// Raw key of `AlphaV2` the background population of the coldkey index resumes after (the
+/// reference's `AlphaV2MapLastKey`; Agora has no legacy `Alpha` map to walk).
+pub const ALPHA_MAP_LAST_KEY: Value<Option<Vec<u8>>> = Value::new("AlphaV2MapLastKey", || None);
+
 // ---------------------------------------------------------------- commit-reveal
 
 /// (netuid_index, hotkey) → queue of hash commits.
 pub const WEIGHT_COMMITS: Map<(u16, AccountId), Vec<WeightCommit>> =
     Map::new("WeightCommits", Vec::new);
+
+// ---------------------------------------------------------------- the AMM (pallets/swap, protocol.md §4)
+
+/// Swap fee rate (u16 fraction; default 33 ≈ 0.05 %).
+pub const FEE_RATE: Map<NetUid, u16> = Map::new("Swap.FeeRate", || 33);
+/// Quote (TAO) weight of the subnet's weighted pool in `Perquintill` parts (10^18 = 1); the
+/// base (alpha) weight is `10^18 − w`. Default 0.5 (`DefaultBalancer`).
+pub const SWAP_BALANCER: Map<NetUid, u64> =
+    Map::new("Swap.SwapBalancer", || 500_000_000_000_000_000);
+/// Whether the subnet's balancer was initialised (`PalSwapInitialized`).
+pub const PAL_SWAP_INITIALIZED: Map<NetUid, bool> = Map::new("Swap.PalSwapInitialized", || false);
+/// Cumulative TAO traded through the subnet's pool.
+pub const SUBNET_VOLUME: Map<NetUid, u128> = Map::new("SubnetVolume", || 0);
+/// Net user TAO flow into the subnet (`SubnetTaoFlow`, §2.3).
+pub const SUBNET_TAO_FLOW: Map<NetUid, i64> = Map::new("SubnetTaoFlow", || 0);
+
+// ---------------------------------------------------------------- alpha issuance counters (pallet alpha-assets, §1.4)
+
+/// Alpha minted on the subnet minus alpha recycled (`AlphaAssets::TotalAlphaIssuance`).
+pub const TOTAL_ALPHA_ISSUANCE: Map<NetUid, u64> =
+    Map::new("AlphaAssets.TotalAlphaIssuance", zero_u64);
+/// Alpha burned on the subnet (issuance unchanged; `AlphaAssets::AlphaBurned`).
+pub const ALPHA_BURNED: Map<NetUid, u64> = Map::new("AlphaAssets.AlphaBurned", zero_u64);
+/// Alpha recycled on the subnet (issuance reduced; `AlphaAssets::AlphaRecycled`).
+pub const ALPHA_RECYCLED: Map<NetUid, u64> = Map::new("AlphaAssets.AlphaRecycled", zero_u64);

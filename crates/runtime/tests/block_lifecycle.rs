@@ -22,6 +22,7 @@ fn subnet(netuid: u16, tempo: u64, started: bool) -> GenesisSubnet {
             coldkey: "//Bob".into(),
             stake: 100 * TAO,
         }],
+        ..Default::default()
     }
 }
 

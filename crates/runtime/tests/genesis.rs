@@ -8,8 +8,8 @@
 use agora_runtime::genesis::{self, GenesisError};
 use agora_runtime::state::Overlay;
 use agora_runtime::storage::{
-    BALANCES_ISSUANCE, FIRST_EMISSION_BLOCK_NUMBER, KEYS, NETWORKS_ADDED, SUBNET_EMISSION_ENABLED,
-    SUBNETWORK_N, SUDO_KEY, TEMPO, TOTAL_ISSUANCE,
+    BALANCES_ISSUANCE, FIRST_EMISSION_BLOCK_NUMBER, KEYS, NETWORKS_ADDED, SUBNET_ALPHA_IN,
+    SUBNET_EMISSION_ENABLED, SUBNET_TAO, SUBNETWORK_N, SUDO_KEY, TEMPO, TOTAL_ISSUANCE,
 };
 use agora_runtime::testing::account;
 
@@ -27,7 +27,14 @@ fn bundled_local_genesis_builds() {
     assert_eq!(TEMPO.get(&st, &1), 360);
     assert_eq!(FIRST_EMISSION_BLOCK_NUMBER.get(&st, &1), 1);
     assert!(SUBNET_EMISSION_ENABLED.get(&st, &1));
-    assert_eq!(TOTAL_ISSUANCE.get(&st), 6_000_000_000_000_000);
+    // Six accounts of 1 000 000 TAO plus the subnet's pool (NetworkMinLockCost = 100 TAO)
+    // minted into the subnet account.
+    assert_eq!(
+        TOTAL_ISSUANCE.get(&st),
+        6_000_000_000_000_000 + 100_000_000_000
+    );
+    assert_eq!(SUBNET_TAO.get(&st, &1), 100_000_000_000);
+    assert_eq!(SUBNET_ALPHA_IN.get(&st, &1), 100_000_000_000);
     assert_eq!(BALANCES_ISSUANCE.get(&st), TOTAL_ISSUANCE.get(&st));
     // Deterministic: the same file gives the same state and genesis hash.
     let again = genesis::from_json(LOCAL).unwrap();

@@ -9,7 +9,7 @@
 use agora_primitives::Keypair;
 use agora_runtime::call::{Call, SubtensorCall};
 use agora_runtime::genesis::{GenesisNeuron, GenesisSubnet};
-use agora_runtime::stake::total_hotkey_alpha;
+use agora_runtime::staking::total_hotkey_alpha;
 use agora_runtime::storage::{
     INCENTIVE, KEYS, LAST_MECHANISM_STEP_BLOCK, SUBNET_EPOCH_INDEX, VALIDATOR_PERMIT,
 };
@@ -57,6 +57,7 @@ fn incentive_goes_to_the_miners_the_validators_weight() {
         ]
         .into(),
         neurons,
+        ..Default::default()
     });
     let mut chain = TestChain::new(&cfg);
     let validators: Vec<Keypair> = (0..4).map(|v| key(&validator(v))).collect();

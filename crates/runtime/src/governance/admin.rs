@@ -655,10 +655,12 @@ pub fn dispatch(ctx: &mut Ctx<'_>, origin: Origin, call: AdminCall) -> DispatchR
         }
         AdminCall::sudo_set_nominator_min_required_stake { min_stake } => {
             ensure_root(origin)?;
-            // The reference then clears nominations below the new minimum when it rises
-            // (`clear_small_nominations`); that belongs to staking, which Agora does not have
-            // in full yet.
+            // A higher minimum clears the nominations now below it (`clear_small_nominations`).
+            let previous = crate::staking::nominator_min_required_stake(&ctx.st);
             NOMINATOR_MIN_REQUIRED_STAKE.put(&mut ctx.st, &min_stake);
+            if min_stake > previous {
+                crate::staking::clear_small_nominations(ctx);
+            }
         }
         AdminCall::sudo_set_tx_delegate_take_rate_limit { tx_rate_limit } => {
             ensure_root(origin)?;

@@ -9,6 +9,7 @@
 mod identity;
 pub mod pruning;
 pub mod registration;
+pub mod root;
 mod serving;
 pub mod swap_coldkey;
 pub mod swap_hotkey;
@@ -21,6 +22,7 @@ mod tests;
 pub use identity::{is_valid_identity, set_identity, try_associate_hotkey};
 pub use pruning::{get_neuron_to_prune, immune_owner_uids, neuron_is_immune};
 pub use registration::{burned_register, decay_factor_q32, on_block_registration};
+pub use root::root_register;
 pub use serving::{parse_certificate, serve_axon, serve_prometheus};
 pub use swap_coldkey::{
     announce_coldkey_swap, clear_coldkey_swap_announcement, coldkey_hash, coldkey_swap_guard,

@@ -6,12 +6,12 @@
 //! every registration multiplies it by `max(1, BurnIncreaseMult)`. Both clamp the result to
 //! `[MinBurn, MaxBurn]`.
 //!
-//! Payment: the burn goes to the subnet account (clamped so the payer keeps the existential
-//! deposit). The reference then swaps that TAO for alpha through the subnet's AMM and
-//! recycles the alpha; until the AMM exists (economics issue) the TAO is added to
-//! `SubnetTAO`/`TotalStake` unswapped, so no alpha leaves `SubnetAlphaOut` and the swap fee
-//! is not split off. `RAORecycledForRegistration` grows by the nominal burn, as in the
-//! reference.
+//! Payment (§7.1): the burn goes to the subnet account (clamped so the payer keeps the
+//! existential deposit) and is swapped for alpha at the normal fee rate with no price limit;
+//! the net TAO joins `SubnetTAO`, the bought alpha is taken back out of `SubnetAlphaOut`
+//! (destroyed), and the fee stays in the subnet account outside `SubnetTAO` (it is not paid
+//! to the block author here). `RAORecycledForRegistration` grows by the nominal burn and the
+//! TAO inflow is recorded, as in the reference.
 
 use agora_primitives::{AccountId, U64F64};
 
@@ -27,8 +27,8 @@ use crate::state::Overlay;
 use crate::storage::{
     BURN, BURN_HALF_LIFE, BURN_INCREASE_MULT, MAX_ALLOWED_UIDS, MAX_BURN, MIN_BURN,
     NETWORK_REGISTRATION_ALLOWED, NETWORKS_ADDED, NetUid, RAO_RECYCLED_FOR_REGISTRATION,
-    REGISTRATIONS_THIS_BLOCK, REGISTRATIONS_THIS_INTERVAL, ROOT_NETUID, SUBNET_TAO, SUBNETWORK_N,
-    TOTAL_STAKE, UIDS, Uid,
+    REGISTRATIONS_THIS_BLOCK, REGISTRATIONS_THIS_INTERVAL, ROOT_NETUID, SUBNET_ALPHA_OUT,
+    SUBNETWORK_N, UIDS, Uid,
 };
 use crate::subnets::subnet_exists;
 
@@ -211,23 +211,20 @@ pub fn burned_register(
         )?;
     }
 
-    // Payment (`transfer_tao_to_subnet`): at most what keeps the payer alive.
-    let paid = if cost == 0 {
-        0
-    } else {
-        let paid = cost.min(balances::spendable(&ctx.st, coldkey, true));
-        ensure(paid > 0, Error::InsufficientBalance)?;
-        balances::transfer(ctx, coldkey, &balances::subnet_account(netuid), paid, true)?;
-        paid
-    };
-    // Stand-in for the AMM swap (see the module docs): the TAO joins the pool reserve.
-    SUBNET_TAO.mutate(&mut ctx.st, &netuid, |t| *t = t.saturating_add(paid));
-    TOTAL_STAKE.mutate(&mut ctx.st, |t| *t = t.saturating_add(paid));
+    // Payment: at most what keeps the payer alive, swapped for alpha that is destroyed.
+    let paid = crate::staking::tao::transfer_tao_to_subnet(ctx, netuid, coldkey, cost)?;
+    let burned_alpha =
+        crate::swap::swap_tao_for_alpha(ctx, netuid, paid, crate::swap::MAX_PRICE, false)?
+            .amount_paid_out;
+    SUBNET_ALPHA_OUT.mutate(&mut ctx.st, &netuid, |a| {
+        *a = a.saturating_sub(burned_alpha)
+    });
 
     let uid = register_neuron(&mut ctx.st, netuid, hotkey, now)?;
     bump_burn_after_registration(&mut ctx.st, netuid);
     REGISTRATIONS_THIS_BLOCK.mutate(&mut ctx.st, &netuid, |n| *n = n.saturating_add(1));
     RAO_RECYCLED_FOR_REGISTRATION.mutate(&mut ctx.st, &netuid, |r| *r = r.saturating_add(cost));
+    crate::staking::tao::record_tao_inflow(&mut ctx.st, netuid, paid);
     ctx.deposit(SubtensorEvent::NeuronRegistered(netuid, uid, *hotkey));
     Ok(())
 }

@@ -4,8 +4,11 @@
 //! `LastTxBlock`/`LastTxBlockDelegateTake` marks, delegate take, membership, uid, axon,
 //! prometheus, certificate, weight commits and the subnet-owner-hotkey role; and — unless
 //! `keep_stake` — the alpha positions with their `TotalHotkeyAlpha`, the dividend record
-//! and the stakers' `StakingHotkeys`. State the reference also moves but this runtime does
-//! not have yet (locks, childkeys, auto-stake destinations, voting power, root claims,
+//! and the stakers' `StakingHotkeys`. Childkey state moves on every swapped subnet: the
+//! childkey take, the parent/child relations (both directions), the hotkey's pending set and
+//! other parents' pending sets naming it; on root (unless `keep_stake`) the
+//! auto-parent-delegation flag. State the reference also moves but this runtime does not
+//! have yet (locks, auto-stake destinations, voting power, root claims,
 //! `TotalHotkeyAlphaLastEpoch`) comes with the issues that add it.
 //!
 //! The all-subnets form costs `KeySwapCost` and honours the per-subnet cooldown only where a
@@ -19,17 +22,23 @@ use agora_primitives::AccountId;
 
 use crate::accounts::{coldkey_owns_hotkey, hotkey_account_exists};
 use crate::balances::{self, is_system_account};
+use crate::childkeys::{
+    self, AUTO_PARENT_DELEGATION_ENABLED, CHILDKEY_TAKE, LAST_TX_BLOCK_CHILD_KEY_TAKE,
+};
 use crate::ctx::{Ctx, ensure};
 use crate::error::{DispatchResult, Error};
 use crate::event::SubtensorEvent;
 use crate::neurons::uids::{is_registered_anywhere, mechanism_indices};
 use crate::state::Overlay;
 use crate::storage::{
-    ALPHA, ALPHA_DIVIDENDS_PER_SUBNET, AXONS, DELEGATES, IS_NETWORK_MEMBER, KEYS,
-    LAST_HOTKEY_SWAP_ON_NETUID, LAST_TX_BLOCK, LAST_TX_BLOCK_DELEGATE_TAKE, NETWORKS_ADDED,
-    NEURON_CERTIFICATES, NetUid, OWNED_HOTKEYS, OWNER, PROMETHEUS, ROOT_NETUID, STAKING_HOTKEYS,
-    SUBNET_OWNER_HOTKEY, TOTAL_HOTKEY_ALPHA, TX_RATE_LIMIT, UIDS, WEIGHT_COMMITS,
+    ALPHA_DIVIDENDS_PER_SUBNET, ALPHA_V2, AUTO_STAKE_DESTINATION, AUTO_STAKE_DESTINATION_COLDKEYS,
+    AXONS, DELEGATES, IS_NETWORK_MEMBER, KEYS, LAST_HOTKEY_SWAP_ON_NETUID, LAST_TX_BLOCK,
+    LAST_TX_BLOCK_DELEGATE_TAKE, NETWORKS_ADDED, NEURON_CERTIFICATES, NetUid, OWNED_HOTKEYS, OWNER,
+    PROMETHEUS, ROOT_NETUID, STAKING_HOTKEYS, SUBNET_OWNER_HOTKEY, TOTAL_HOTKEY_ALPHA,
+    TX_RATE_LIMIT, UIDS, WEIGHT_COMMITS,
 };
+use crate::storage::{ROOT_CLAIMABLE, ROOT_CLAIMED};
+use crate::{root_claims, staking};
 
 /// Cost of an all-subnets hotkey swap and of a coldkey-swap announcement, recycled
 /// (`KeySwapCost`, 0.1 TAO, `RT:1023`).
@@ -52,25 +61,21 @@ pub fn all_netuids(st: &Overlay<'_>) -> Vec<NetUid> {
     NETWORKS_ADDED.keys(st)
 }
 
-/// Moves `from_ck`'s whole position on `from_hk` to `to_ck`'s position on `to_hk` in
-/// `netuid`, keeping `TotalHotkeyAlpha` consistent. No-op for an empty position.
+/// Moves `from_ck`'s whole stake on `from_hk` to `to_ck`'s stake on `to_hk` in `netuid` by
+/// value, as the reference's key swaps do: the value of the old shares is removed from the
+/// old pool and credited to the new one. No-op for an empty position.
 pub fn move_position(
     st: &mut Overlay<'_>,
     (from_hk, from_ck): (&AccountId, &AccountId),
     (to_hk, to_ck): (&AccountId, &AccountId),
     netuid: NetUid,
 ) {
-    let amount = ALPHA.take(st, &(*from_hk, *from_ck, netuid)).unwrap_or(0);
+    let amount = staking::alpha(st, from_hk, from_ck, netuid);
     if amount == 0 {
         return;
     }
-    ALPHA.mutate(st, &(*to_hk, *to_ck, netuid), |a| {
-        *a = a.saturating_add(amount)
-    });
-    if from_hk != to_hk {
-        TOTAL_HOTKEY_ALPHA.mutate(st, &(*from_hk, netuid), |t| *t = t.saturating_sub(amount));
-        TOTAL_HOTKEY_ALPHA.mutate(st, &(*to_hk, netuid), |t| *t = t.saturating_add(amount));
-    }
+    staking::decrease_stake_for_hotkey_and_coldkey_on_subnet(st, from_hk, from_ck, netuid, amount);
+    staking::increase_stake_for_hotkey_and_coldkey_on_subnet(st, to_hk, to_ck, netuid, amount);
 }
 
 /// Pays a hotkey-swap cost: `NotEnoughBalanceToPaySwapHotKey` if it exceeds the free balance,
@@ -123,8 +128,15 @@ pub fn swap_hotkey(
     };
     ensure(!registered, Error::HotKeyAlreadyRegisteredInSubNet)?;
     if netuid.is_none_or(|n| n == ROOT_NETUID) {
+        // No root stake, no claimable rates and no claimed marks on root (§3.6).
+        let claimed_on_root = ROOT_CLAIMED
+            .iter_prefix1(&ctx.st, &ROOT_NETUID)
+            .into_iter()
+            .any(|((h, _), _)| h == *new);
         ensure(
-            TOTAL_HOTKEY_ALPHA.get(&ctx.st, &(*new, ROOT_NETUID)) == 0,
+            TOTAL_HOTKEY_ALPHA.get(&ctx.st, &(*new, ROOT_NETUID)) == 0
+                && ROOT_CLAIMABLE.get(&ctx.st, new).is_empty()
+                && !claimed_on_root,
             Error::NewHotKeyNotCleanForRootSwap,
         )?;
     }
@@ -132,6 +144,8 @@ pub fn swap_hotkey(
     LAST_TX_BLOCK.insert(&mut ctx.st, new, &last_tx);
     let last_take = LAST_TX_BLOCK_DELEGATE_TAKE.get(&ctx.st, old);
     LAST_TX_BLOCK_DELEGATE_TAKE.insert(&mut ctx.st, new, &last_take);
+    let last_child_take = LAST_TX_BLOCK_CHILD_KEY_TAKE.get(&ctx.st, old);
+    LAST_TX_BLOCK_CHILD_KEY_TAKE.insert(&mut ctx.st, new, &last_child_take);
 
     match netuid {
         Some(n) => swap_on_subnet(ctx, coldkey, old, new, n, keep_stake),
@@ -149,7 +163,11 @@ fn swap_on_all_subnets(
     let now = ctx.block;
     let affected: Vec<NetUid> = all_netuids(&ctx.st)
         .into_iter()
-        .filter(|n| IS_NETWORK_MEMBER.get(&ctx.st, &(*old, *n)))
+        .filter(|n| {
+            // Membership, or being a parent there (a parent need not be registered).
+            IS_NETWORK_MEMBER.get(&ctx.st, &(*old, *n))
+                || !childkeys::children(&ctx.st, old, *n).is_empty()
+        })
         .collect();
     for n in &affected {
         let last = LAST_HOTKEY_SWAP_ON_NETUID.get(&ctx.st, &(*n, *coldkey));
@@ -163,7 +181,7 @@ fn swap_on_all_subnets(
     pay_swap_cost(ctx, coldkey, KEY_SWAP_COST)?;
 
     // `perform_hotkey_swap_on_all_subnets`.
-    let old_positions = ALPHA.iter_prefix1(&ctx.st, old);
+    let old_positions = ALPHA_V2.iter_prefix1(&ctx.st, old);
     OWNER.remove(&mut ctx.st, old);
     ensure(!is_system_account(new), Error::CannotUseSystemAccount)?;
     OWNER.insert(&mut ctx.st, new, coldkey);
@@ -178,12 +196,13 @@ fn swap_on_all_subnets(
     }
     LAST_TX_BLOCK.remove(&mut ctx.st, old);
     LAST_TX_BLOCK_DELEGATE_TAKE.remove(&mut ctx.st, old);
+    LAST_TX_BLOCK_CHILD_KEY_TAKE.remove(&mut ctx.st, old);
     if let Some(take) = DELEGATES.take(&mut ctx.st, old) {
         DELEGATES.insert(&mut ctx.st, new, &take);
     }
     if !keep_stake {
-        for ((staker, _), amount) in old_positions {
-            if amount == 0 {
+        for ((staker, _), shares) in old_positions {
+            if shares.is_zero() {
                 continue;
             }
             let mut staking = STAKING_HOTKEYS.get(&ctx.st, &staker);
@@ -287,6 +306,19 @@ fn swap_on_one_subnet(
         }
         move_entry(st, &NEURON_CERTIFICATES, netuid, old, new);
     }
+    // Childkey take (only an explicit entry), relations and pending sets (§5.7).
+    if let Some(take) = CHILDKEY_TAKE.take(st, &(netuid, *old)) {
+        CHILDKEY_TAKE.insert(st, &(netuid, *new), &take);
+    }
+    childkeys::relations::swap_hotkey(st, old, new, netuid)?;
+    // Coldkeys auto-staking to the old hotkey now auto-stake to the new one.
+    if let Some(coldkeys) = AUTO_STAKE_DESTINATION_COLDKEYS.try_get(st, &(*old, netuid)) {
+        for c in &coldkeys {
+            AUTO_STAKE_DESTINATION.insert(st, &(*c, netuid), new);
+        }
+        AUTO_STAKE_DESTINATION_COLDKEYS.remove(st, &(*old, netuid));
+        AUTO_STAKE_DESTINATION_COLDKEYS.insert(st, &(*new, netuid), &coldkeys);
+    }
     if SUBNET_OWNER_HOTKEY.try_get(st, &netuid).as_ref() == Some(old) {
         // `set_subnet_owner_hotkey`.
         ensure(!is_system_account(new), Error::CannotUseSystemAccount)?;
@@ -300,7 +332,7 @@ fn swap_on_one_subnet(
         ALPHA_DIVIDENDS_PER_SUBNET.remove(st, &(netuid, *old));
         ALPHA_DIVIDENDS_PER_SUBNET.insert(st, &(netuid, *new), &old_divs.saturating_add(new_divs));
 
-        let stakers: BTreeSet<AccountId> = ALPHA
+        let stakers: BTreeSet<AccountId> = ALPHA_V2
             .iter_prefix1(st, old)
             .into_iter()
             .filter(|((_, n), _)| *n == netuid)
@@ -313,6 +345,32 @@ fn swap_on_one_subnet(
                 staking.push(*new);
                 STAKING_HOTKEYS.insert(st, &staker, &staking);
             }
+        }
+        if netuid == ROOT_NETUID {
+            // Root claims move with the root stake: the rates, then every claimed mark of the
+            // old hotkey on a subnet the new hotkey now has a rate on (§3.6).
+            root_claims::transfer_root_claimable_for_new_hotkey(st, old, new);
+            for subnet in ROOT_CLAIMABLE.get(st, new).into_keys() {
+                let coldkeys: Vec<AccountId> = ROOT_CLAIMED
+                    .iter_prefix1(st, &subnet)
+                    .into_iter()
+                    .filter(|((h, _), _)| h == old)
+                    .map(|((_, c), _)| c)
+                    .collect();
+                for c in coldkeys {
+                    root_claims::transfer_root_claimed_for_new_keys(
+                        st,
+                        subnet,
+                        (old, &c),
+                        (new, &c),
+                    );
+                }
+            }
+        }
+        if netuid == ROOT_NETUID
+            && let Some(enabled) = AUTO_PARENT_DELEGATION_ENABLED.take(st, old)
+        {
+            AUTO_PARENT_DELEGATION_ENABLED.insert(st, new, &enabled);
         }
     }
     Ok(())

@@ -12,7 +12,7 @@ use crate::call::{Call, SubtensorCall};
 use crate::error::{DispatchResult, Error};
 use crate::event::{Event, SubtensorEvent};
 use crate::genesis::GenesisSubnet;
-use crate::stake;
+use crate::staking as stake;
 use crate::storage::*;
 use crate::testing::{TAO, TestChain, account, dev_genesis, key};
 use crate::types::{AxonInfo, ChainIdentity, Origin, PrometheusInfo, WeightCommit};
@@ -34,6 +34,7 @@ fn chain_with(params: &[(&str, u64)]) -> TestChain {
         started: true,
         params: p,
         neurons: vec![],
+        ..Default::default()
     });
     TestChain::new(&cfg)
 }
@@ -169,9 +170,28 @@ fn burned_register_appends_a_neuron_and_pays_the_burn() {
         assert_eq!(OWNER.try_get(st, &hk), Some(account("//Alice")));
         assert!(OWNED_HOTKEYS.get(st, &account("//Alice")).contains(&hk));
         assert!(STAKING_HOTKEYS.get(st, &account("//Alice")).contains(&hk));
-        assert_eq!(balances::free(st, &balances::subnet_account(NET)), TAO);
-        assert_eq!(SUBNET_TAO.get(st, &NET), TAO);
-        assert_eq!(TOTAL_STAKE.get(st), TAO);
+        // The burn bought alpha from the genesis pool (1 000 TAO : 1 000 alpha at 0.5/0.5)
+        // at the 33/65535 fee rate: the net TAO joins the reserve, the fee stays in the
+        // subnet account, and the alpha bought is destroyed.
+        let pool = 1_000 * TAO;
+        let fee = TAO * 33 / 65_535;
+        let net = TAO - fee;
+        assert_eq!(
+            balances::free(st, &balances::subnet_account(NET)),
+            pool + TAO
+        );
+        assert_eq!(SUBNET_TAO.get(st, &NET), pool + net);
+        assert_eq!(TOTAL_STAKE.get(st), pool + TAO);
+        // Δα = α · (1 − y / (y + Δy)) with α = y = pool: ≈ pool · net / (pool + net).
+        let bought = pool - SUBNET_ALPHA_IN.get(st, &NET);
+        let exact = u128::from(pool) * u128::from(net) / u128::from(pool + net);
+        assert!(
+            u128::from(bought).abs_diff(exact) <= 1,
+            "{bought} vs {exact}"
+        );
+        assert_eq!(SUBNET_ALPHA_OUT.get(st, &NET), 0);
+        assert_eq!(SUBNET_VOLUME.get(st, &NET), u128::from(TAO));
+        assert_eq!(SUBNET_TAO_FLOW.get(st, &NET), 1_000_000_000_i64);
         assert_eq!(RAO_RECYCLED_FOR_REGISTRATION.get(st, &NET), TAO);
         assert_eq!(REGISTRATIONS_THIS_BLOCK.get(st, &NET), 1);
         assert_eq!(BURN.get(st, &NET), 1_260_000_000);
@@ -208,7 +228,8 @@ fn registration_keeps_the_payer_alive() {
     assert_eq!(free(&chain, "//Poor"), balances::EXISTENTIAL_DEPOSIT);
     chain.read(|st| {
         let paid = TAO - balances::EXISTENTIAL_DEPOSIT;
-        assert_eq!(SUBNET_TAO.get(st, &NET), paid);
+        let fee = paid * 33 / 65_535;
+        assert_eq!(SUBNET_TAO.get(st, &NET), 1_000 * TAO + paid - fee);
         // The nominal burn is what counts as recycled, as in the reference.
         assert_eq!(RAO_RECYCLED_FOR_REGISTRATION.get(st, &NET), TAO);
     });
@@ -871,7 +892,7 @@ fn swap_fixture() -> TestChain {
     let bob = account("//Bob");
     chain.with_ctx(|ctx| {
         let st = &mut ctx.st;
-        stake::increase_stake(st, &hot, &bob, NET, 1_000);
+        stake::increase_stake_for_hotkey_and_coldkey_on_subnet(st, &hot, &bob, NET, 1_000);
         ALPHA_DIVIDENDS_PER_SUBNET.insert(st, &(NET, hot), &77);
         DELEGATES.insert(st, &hot, &500);
         AXONS.insert(
@@ -944,8 +965,8 @@ fn swap_hotkey_on_all_subnets_moves_everything() {
         assert_eq!(SUBNET_OWNER_HOTKEY.get(st, &NET), new);
         assert_eq!(DELEGATES.try_get(st, &new), Some(500));
         assert_eq!(DELEGATES.try_get(st, &old), None);
-        assert_eq!(ALPHA.get(st, &(new, bob, NET)), 1_000);
-        assert!(!ALPHA.contains(st, &(old, bob, NET)));
+        assert_eq!(stake::alpha(st, &new, &bob, NET), 1_000);
+        assert!(!ALPHA_V2.contains(st, &(old, bob, NET)));
         assert_eq!(TOTAL_HOTKEY_ALPHA.get(st, &(new, NET)), 1_000);
         assert_eq!(TOTAL_HOTKEY_ALPHA.get(st, &(old, NET)), 0);
         assert_eq!(STAKING_HOTKEYS.get(st, &bob), vec![new]);
@@ -969,7 +990,7 @@ fn swap_hotkey_keep_stake_leaves_positions_on_the_old_hotkey() {
         Ok(())
     );
     chain.read(|st| {
-        assert_eq!(ALPHA.get(st, &(old, bob, NET)), 1_000);
+        assert_eq!(stake::alpha(st, &old, &bob, NET), 1_000);
         assert_eq!(TOTAL_HOTKEY_ALPHA.get(st, &(old, NET)), 1_000);
         assert_eq!(STAKING_HOTKEYS.get(st, &bob), vec![old]);
         assert_eq!(ALPHA_DIVIDENDS_PER_SUBNET.get(st, &(NET, old)), 77);
@@ -1013,7 +1034,7 @@ fn swap_hotkey_on_one_subnet() {
         assert_eq!(OWNER.try_get(st, &new), Some(alice));
         assert_eq!(OWNED_HOTKEYS.get(st, &alice), vec![old, new]);
         assert_eq!(UIDS.try_get(st, &(NET, new)), Some(0));
-        assert_eq!(ALPHA.get(st, &(new, bob, NET)), 1_000);
+        assert_eq!(stake::alpha(st, &new, &bob, NET), 1_000);
         assert_eq!(STAKING_HOTKEYS.get(st, &bob), vec![old, new]);
         assert_eq!(DELEGATES.try_get(st, &old), Some(500));
         assert_eq!(LAST_HOTKEY_SWAP_ON_NETUID.get(st, &(NET, alice)), 7_201);
@@ -1061,7 +1082,7 @@ fn swap_hotkey_errors() {
         Error::HotKeyAlreadyRegisteredInSubNet,
     );
     chain.with_ctx(|ctx| {
-        stake::increase_stake(
+        stake::increase_stake_for_hotkey_and_coldkey_on_subnet(
             &mut ctx.st,
             &account("//RootHot"),
             &account("//Eve"),
@@ -1316,8 +1337,14 @@ fn coldkey_fixture() -> TestChain {
     let mut chain = chain();
     let (alice, hot) = (account("//Alice"), account("//AliceHot"));
     chain.with_ctx(|ctx| {
-        stake::increase_stake(&mut ctx.st, &hot, &alice, NET, 400);
-        stake::increase_stake(&mut ctx.st, &hot, &alice, ROOT_NETUID, 300);
+        stake::increase_stake_for_hotkey_and_coldkey_on_subnet(&mut ctx.st, &hot, &alice, NET, 400);
+        stake::increase_stake_for_hotkey_and_coldkey_on_subnet(
+            &mut ctx.st,
+            &hot,
+            &alice,
+            ROOT_NETUID,
+            300,
+        );
         IDENTITIES.insert(
             &mut ctx.st,
             &alice,
@@ -1348,9 +1375,9 @@ fn assert_coldkey_moved(chain: &TestChain, new_uri: &str, amount: u64) {
         assert!(!OWNED_HOTKEYS.contains(st, &alice));
         assert_eq!(STAKING_HOTKEYS.get(st, &new), vec![hot]);
         assert!(!STAKING_HOTKEYS.contains(st, &alice));
-        assert_eq!(ALPHA.get(st, &(hot, new, NET)), 400);
-        assert_eq!(ALPHA.get(st, &(hot, new, ROOT_NETUID)), 300);
-        assert!(!ALPHA.contains(st, &(hot, alice, NET)));
+        assert_eq!(stake::alpha(st, &hot, &new, NET), 400);
+        assert_eq!(stake::alpha(st, &hot, &new, ROOT_NETUID), 300);
+        assert!(!ALPHA_V2.contains(st, &(hot, alice, NET)));
         assert_eq!(TOTAL_HOTKEY_ALPHA.get(st, &(hot, NET)), 400);
         assert_eq!(IDENTITIES.get(st, &new).name, b"alice".to_vec());
         assert!(!IDENTITIES.contains(st, &alice));

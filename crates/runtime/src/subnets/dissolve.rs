@@ -13,9 +13,12 @@
 //!   `RegisteredSubnetCounter` (kept by design) and the subnet account's balance (its
 //!   existential deposit, as in the reference).
 //!
-//! Until the economics issue: alpha positions are the raw `Alpha` entries (no share pools),
-//! `SubnetProtocolAlpha` does not exist (taken as 0), the price is
-//! [`super::register::spot_price`], and root-claim state and the AMM have nothing to clear.
+//! Positions are valued through the hotkeys' share pools (falling back to the raw share
+//! count where a pool values them at 0, as the reference does), the price is the AMM's spot
+//! price, and the AMM's state is cleared after the payout (`clear_protocol_liquidity`).
+//! The protocol's claimant holds `SubnetProtocolAlpha` (the coinbase's chain buys) and, for
+//! non-legacy subnets, the pool's alpha reserve. Root-claim state for the netuid is dropped
+//! first ([`crate::root_claims::finalize_all_subnet_root_dividends`]).
 
 use agora_primitives::{AccountId, SafeDiv, U64F64, U96F32};
 
@@ -26,7 +29,7 @@ use crate::event::SubtensorEvent;
 use crate::state::Overlay;
 use crate::storage::*;
 
-use super::register::{DYNAMIC_MECHANISM, spot_price};
+use super::register::DYNAMIC_MECHANISM;
 use super::tempo::TEMPO_LAST_SET;
 use super::{TAO_IN_REFUND_DEPLOYMENT_BLOCK, subnet_exists};
 
@@ -77,7 +80,9 @@ pub fn dissolve_network(ctx: &mut Ctx<'_>, netuid: NetUid) -> DispatchResult {
         subnet_exists(&ctx.st, netuid) && netuid != ROOT_NETUID,
         Error::SubnetNotExists,
     )?;
+    crate::root_claims::finalize_all_subnet_root_dividends(&mut ctx.st, netuid);
     destroy_alpha_in_out_stakes(ctx, netuid);
+    crate::swap::clear_protocol_liquidity(&mut ctx.st, netuid);
     remove_network(ctx, netuid);
     ctx.deposit(SubtensorEvent::NetworkRemoved(netuid));
     Ok(())
@@ -145,7 +150,7 @@ fn destroy_alpha_in_out_stakes(ctx: &mut Ctx<'_>, netuid: NetUid) {
             .floor()
             .saturating_to_num::<u64>();
         if owner_alpha > 0 {
-            let price = U96F32::saturating_from_num(spot_price(&ctx.st, netuid));
+            let price = U96F32::saturating_from_num(crate::swap::current_price(&ctx.st, netuid));
             owner_emission_tao = U96F32::saturating_from_num(owner_alpha)
                 .saturating_mul(price)
                 .floor()
@@ -153,11 +158,13 @@ fn destroy_alpha_in_out_stakes(ctx: &mut Ctx<'_>, netuid: NetUid) {
         }
     }
 
-    // The protocol's claim: the pool's alpha reserve (not for legacy subnets).
+    // The protocol's claim: the alpha its chain buys hold, plus the pool's alpha reserve
+    // (not for legacy subnets).
+    let bought = SUBNET_PROTOCOL_ALPHA.get(&ctx.st, &netuid);
     let protocol_alpha: u128 = if registered > TAO_IN_REFUND_DEPLOYMENT_BLOCK.get(&ctx.st) {
-        u128::from(alpha_in)
+        u128::from(alpha_in.saturating_add(bought))
     } else {
-        0
+        u128::from(bought)
     };
 
     // Every position on the subnet, hotkey by hotkey (key order; the reference's is hash
@@ -173,11 +180,16 @@ fn destroy_alpha_in_out_stakes(ctx: &mut Ctx<'_>, netuid: NetUid) {
     let mut weights: Vec<u128> = Vec::new();
     let mut total: u128 = protocol_alpha;
     for hot in &hotkeys {
-        for ((cold, n), value) in ALPHA.iter_prefix1(&ctx.st, hot) {
+        for (cold, n, shares) in crate::staking::shares::positions_of_hotkey(&ctx.st, hot) {
             if n != netuid {
                 continue;
             }
             positions.push((*hot, cold));
+            // The pool's value of the shares; the raw share count if the pool says 0.
+            let value = match crate::staking::alpha(&ctx.st, hot, &cold, netuid) {
+                0 => shares.to_u64(),
+                v => v,
+            };
             if value > 0 {
                 total = total.saturating_add(u128::from(value));
                 weights.push(u128::from(value));
@@ -221,10 +233,11 @@ fn destroy_alpha_in_out_stakes(ctx: &mut Ctx<'_>, netuid: NetUid) {
     }
 
     for (hot, cold) in positions {
-        ALPHA.remove(&mut ctx.st, &(hot, cold, netuid));
+        ALPHA_V2.remove(&mut ctx.st, &(hot, cold, netuid));
     }
     for hot in hotkeys {
         TOTAL_HOTKEY_ALPHA.remove(&mut ctx.st, &(hot, netuid));
+        TOTAL_HOTKEY_SHARES_V2.remove(&mut ctx.st, &(hot, netuid));
     }
     SUBNET_ALPHA_IN.remove(&mut ctx.st, &netuid);
     SUBNET_ALPHA_OUT.remove(&mut ctx.st, &netuid);
@@ -297,7 +310,8 @@ netuid_items! {
         TRANSFER_TOGGLE, RECYCLE_OR_BURN, OWNER_CUT_ENABLED, OWNER_CUT_AUTO_LOCK_ENABLED,
         IMMUNE_OWNER_UIDS_LIMIT, MIN_NON_IMMUNE_UIDS, MECHANISM_COUNT_CURRENT,
         MECHANISM_EMISSION_SPLIT, EMA_PRICE_HALVING_BLOCKS, ROOT_CLAIMABLE_THRESHOLD,
-        MIN_CHILDKEY_TAKE_PER_SUBNET, SCALING_LAW_POWER, FEE_RATE,
+        MIN_CHILDKEY_TAKE_PER_SUBNET, SCALING_LAW_POWER, FEE_RATE, SUBNET_VOLUME,
+        SUBNET_TAO_FLOW, SWAP_BALANCER, PAL_SWAP_INITIALIZED,
         // per-uid epoch vectors keyed by netuid
         ACTIVE, EMISSION, CONSENSUS, DIVIDENDS, VALIDATOR_TRUST, VALIDATOR_PERMIT,
         STAKE_WEIGHT, PRUNING_SCORES, LAST_MECHANISM_STEP_BLOCK,
@@ -305,11 +319,14 @@ netuid_items! {
         BLOCKS_SINCE_LAST_STEP, LAST_EPOCH_BLOCK, PENDING_EPOCH_AT, SUBNET_EPOCH_INDEX,
         PENDING_SERVER_EMISSION, PENDING_VALIDATOR_EMISSION, PENDING_ROOT_ALPHA_DIVS,
         PENDING_OWNER_CUT, MINER_BURNED,
+        // coinbase records
+        ROOT_PROP, SUBNET_ALPHA_IN_EMISSION, SUBNET_TAO_IN_EMISSION, SUBNET_EXCESS_TAO,
+        SUBNET_ROOT_SELL_TAO, SUBNET_PROTOCOL_ALPHA, SUBNET_PROTOCOL_FLOW,
     ],
     prefix: [
         KEYS, UIDS, BLOCK_AT_REGISTRATION, AXONS, PROMETHEUS, NEURON_CERTIFICATES,
         ALPHA_DIVIDENDS_PER_SUBNET, LAST_HOTKEY_SWAP_ON_NETUID, LAST_HYPERPARAM_SET,
-        TEMPO_LAST_SET,
+        TEMPO_LAST_SET, ROOT_ALPHA_DIVIDENDS_PER_SUBNET,
     ],
     index_single: [LAST_UPDATE, INCENTIVE],
     index_prefix: [WEIGHTS, BONDS, WEIGHT_COMMITS],
@@ -342,6 +359,13 @@ fn remove_network(ctx: &mut Ctx<'_>, netuid: NetUid) {
         ctx.deposit(SubtensorEvent::SubnetIdentityRemoved(netuid));
     }
     remove_netuid_items(&mut ctx.st, netuid);
+    // A map with the netuid second (`TotalHotkeyAlphaLastEpoch`).
+    for (hot, n) in TOTAL_HOTKEY_ALPHA_LAST_EPOCH.keys(&ctx.st) {
+        if n == netuid {
+            TOTAL_HOTKEY_ALPHA_LAST_EPOCH.remove(&mut ctx.st, &(hot, n));
+        }
+    }
+    crate::childkeys::remove_network(&mut ctx.st, netuid);
 }
 
 #[cfg(test)]

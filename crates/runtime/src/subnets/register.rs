@@ -8,9 +8,7 @@
 //!   transfer, so issuance is untouched; `SubnetTAO` may exceed the subnet account's balance
 //!   only in the reference's own edge case (lock clamped below `NetworkMinLockCost`).
 //!
-//! Until the economics issue adds the AMM, a subnet's spot price is `SubnetTAO /
-//! SubnetAlphaIn` (the reference's balancer price with equal weights); the economics issue
-//! replaces [`spot_price`] with the pool's price.
+//! Prices are the AMM's spot prices ([`crate::swap::current_price`]).
 
 use agora_primitives::{AccountId, I64F64, SafeDiv, U64F64};
 
@@ -61,22 +59,6 @@ pub fn network_lock_cost(st: &Overlay<'_>, now: u64) -> u64 {
         .max(min_lock)
 }
 
-/// A subnet's current alpha price in TAO (`current_alpha_price`): 1 for a non-dynamic
-/// subnet, `SubnetTAO / SubnetAlphaIn` for a dynamic one, 0 if its alpha reserve is empty.
-///
-/// Stand-in for the AMM price until the economics issue (see the module docs).
-pub fn spot_price(st: &Overlay<'_>, netuid: NetUid) -> U64F64 {
-    if SUBNET_MECHANISM.get(st, &netuid) != DYNAMIC_MECHANISM {
-        return U64F64::saturating_from_num(1u8);
-    }
-    let alpha_in = SUBNET_ALPHA_IN.get(st, &netuid);
-    if alpha_in == 0 {
-        return U64F64::saturating_from_num(0u8);
-    }
-    U64F64::saturating_from_num(SUBNET_TAO.get(st, &netuid))
-        .safe_div(U64F64::saturating_from_num(alpha_in))
-}
-
 /// The median spot price of the non-root subnets with a positive price; the mean of the two
 /// middle prices for an even count; 1 if there are none (`get_median_subnet_alpha_price`,
 /// `ST/staking/stake_utils.rs:74-142`).
@@ -86,7 +68,7 @@ pub fn median_subnet_alpha_price(st: &Overlay<'_>) -> U64F64 {
         .iter(st)
         .into_iter()
         .filter(|(n, added)| *added && *n != ROOT_NETUID)
-        .map(|(n, _)| spot_price(st, n))
+        .map(|(n, _)| crate::swap::current_price(st, n))
         .filter(|p| *p > zero)
         .collect();
     prices.sort_unstable();
@@ -128,30 +110,12 @@ pub fn non_root_subnet_count(st: &Overlay<'_>) -> usize {
         .count()
 }
 
-/// Moves up to `amount` from `coldkey` into the subnet account, never reaping the sender
-/// (`transfer_tao_to_subnet`): the amount is clamped to the keep-alive spendable balance;
-/// `InsufficientBalance` if nothing can move. Returns the amount moved.
-fn transfer_tao_to_subnet(
-    ctx: &mut Ctx<'_>,
-    netuid: NetUid,
-    coldkey: &AccountId,
-    amount: u64,
-) -> Result<u64, Error> {
-    if amount == 0 {
-        return Ok(0);
-    }
-    let actual = amount.min(balances::spendable(&ctx.st, coldkey, true));
-    ensure(actual > 0, Error::InsufficientBalance)?;
-    balances::transfer(ctx, coldkey, &subnet_account(netuid), actual, true)?;
-    Ok(actual)
-}
-
 /// Registers a subnet owned by `coldkey` with `hotkey` as uid 0 (§6.1), in the reference's
 /// order of checks and writes.
 ///
-/// Not done here (later issues): root validators are not made parents of the owner hotkey
-/// (childkeys), and there is no AMM to initialise (the pool is just `SubnetTAO` /
-/// `SubnetAlphaIn`).
+/// Root validators that have not opted out become parents of the owner hotkey
+/// ([`crate::childkeys::set_root_validators_for_subnet`]). As in the reference the AMM is not
+/// initialised here: the first swap initialises it to 0.5/0.5.
 pub fn register_network(
     ctx: &mut Ctx<'_>,
     coldkey: &AccountId,
@@ -201,7 +165,7 @@ pub fn register_network(
     let median = median_subnet_alpha_price(&ctx.st);
     // 8. Defaults, then the lock.
     init_new_network(&mut ctx.st, netuid, now);
-    let actual_lock = transfer_tao_to_subnet(ctx, netuid, coldkey, lock)?;
+    let actual_lock = crate::staking::tao::transfer_tao_to_subnet(ctx, netuid, coldkey, lock)?;
     NETWORK_LAST_LOCK_COST.put(&mut ctx.st, &actual_lock);
     NETWORK_LAST_REGISTERED.put(&mut ctx.st, &now);
     // 9. Owner hotkey as uid 0.
@@ -226,6 +190,7 @@ pub fn register_network(
     set_subnet_owner_hotkey(ctx, netuid, hotkey)?;
     SUBNET_LOCKED.insert(&mut ctx.st, &netuid, &actual_lock);
     SUBNET_ALPHA_OUT.insert(&mut ctx.st, &netuid, &0);
+    SUBNET_VOLUME.insert(&mut ctx.st, &netuid, &0);
     RAO_RECYCLED_FOR_REGISTRATION.insert(&mut ctx.st, &netuid, &recycled);
     if recycled > 0 {
         balances::recycle(ctx, &subnet_account(netuid), recycled)?;
@@ -239,7 +204,10 @@ pub fn register_network(
         SUBNET_IDENTITIES.insert(&mut ctx.st, &netuid, &id);
         ctx.deposit(SubtensorEvent::SubnetIdentitySet(netuid));
     }
-    // 13. Event, then TAO-side emission off until root enables it.
+    // 13. Root validators become parents of the owner hotkey (failures are only logged in the
+    // reference, so they are ignored here).
+    let _ = crate::childkeys::set_root_validators_for_subnet(ctx, netuid);
+    // 14. Event, then TAO-side emission off until root enables it.
     ctx.deposit(SubtensorEvent::NetworkAdded(netuid, DYNAMIC_MECHANISM));
     SUBNET_EMISSION_ENABLED.insert(&mut ctx.st, &netuid, &false);
     Ok(())

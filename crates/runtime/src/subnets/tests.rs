@@ -12,7 +12,7 @@ use super::*;
 use crate::balances::{self, subnet_account};
 use crate::call::{Call, SubtensorCall};
 use crate::event::{Event, FeeEvent};
-use crate::stake;
+use crate::staking as stake;
 use crate::testing::{TAO, TestChain, account, key};
 use crate::types::{AxonInfo, Origin, WeightCommit};
 
@@ -490,9 +490,12 @@ fn leftover_keys(chain: &TestChain, netuid: NetUid) -> Vec<String> {
                 rest.get(..2)
                     .map(|b| u16::from_be_bytes([b[0], b[1]]) % 4096 == netuid)
                     .unwrap_or(false)
-            } else if name == IS_NETWORK_MEMBER.name() || name == TOTAL_HOTKEY_ALPHA.name() {
+            } else if name == IS_NETWORK_MEMBER.name()
+                || name == TOTAL_HOTKEY_ALPHA.name()
+                || name == TOTAL_HOTKEY_SHARES_V2.name()
+            {
                 rest.get(32..34) == Some(&be[..])
-            } else if name == ALPHA.name() {
+            } else if name == ALPHA_V2.name() {
                 rest.get(64..66) == Some(&be[..])
             } else {
                 false
@@ -519,8 +522,8 @@ fn dissolve_pays_out_recycles_and_clears_everything() {
             crate::neurons::append_neuron(st, 1, &h, 2);
         }
         // Alpha: carol 300 on hot2, dave 100 on hot3 (alpha_in is 1 000 TAO).
-        stake::increase_stake(st, &hot(2), &carol, 1, 300 * TAO);
-        stake::increase_stake(st, &hot(3), &dave, 1, 100 * TAO);
+        stake::increase_stake_for_hotkey_and_coldkey_on_subnet(st, &hot(2), &carol, 1, 300 * TAO);
+        stake::increase_stake_for_hotkey_and_coldkey_on_subnet(st, &hot(3), &dave, 1, 100 * TAO);
         SUBNET_ALPHA_OUT.insert(st, &1, &(400 * TAO));
         AXONS.insert(st, &(1, hot(2)), &AxonInfo::default());
         for mecid in 0..2 {
@@ -540,7 +543,7 @@ fn dissolve_pays_out_recycles_and_clears_everything() {
         ALPHA_DIVIDENDS_PER_SUBNET.insert(st, &(1, hot(2)), &3);
         LAST_HOTKEY_SWAP_ON_NETUID.insert(st, &(1, alice()), &3);
         // Another subnet's stake and a root weight row pointing at subnet 1 stay.
-        stake::increase_stake(st, &hot(2), &carol, 2, 9);
+        stake::increase_stake_for_hotkey_and_coldkey_on_subnet(st, &hot(2), &carol, 2, 9);
         WEIGHTS.insert(st, &(0, 0), &vec![(1, 10), (2, 20)]);
     });
     let before = chain.read(|st| {
@@ -555,8 +558,9 @@ fn dissolve_pays_out_recycles_and_clears_everything() {
     let present = leftover_keys(&chain, 1);
     for name in [
         "Keys",
-        "Alpha",
+        "AlphaV2",
         "TotalHotkeyAlpha",
+        "TotalHotkeySharesV2",
         "IsNetworkMember",
         "Weights",
         "Bonds",
@@ -598,7 +602,7 @@ fn dissolve_pays_out_recycles_and_clears_everything() {
         assert_eq!(TOTAL_STAKE.get(st), 0);
         assert!(!subnet_exists(st, 1));
         // Other subnets' state is untouched; root weights to subnet 1 are zeroed.
-        assert_eq!(stake::position(st, &hot(2), &carol, 2), 9);
+        assert_eq!(stake::alpha(st, &hot(2), &carol, 2), 9);
         assert_eq!(WEIGHTS.get(st, &(0, 0)), vec![(1, 0), (2, 20)]);
         // The counter survives.
         assert_eq!(REGISTERED_SUBNET_COUNTER.get(st, &1), 1);
@@ -633,7 +637,13 @@ fn dissolve_refunds_legacy_owners() {
         NETWORK_REGISTRATION_START_BLOCK.put(&mut ctx.st, &100);
         TAO_IN_REFUND_DEPLOYMENT_BLOCK.put(&mut ctx.st, &50);
         SUBNET_ALPHA_OUT.insert(&mut ctx.st, &1, &(100 * TAO));
-        stake::increase_stake(&mut ctx.st, &hot(1), &bob(), 1, 100 * TAO);
+        stake::increase_stake_for_hotkey_and_coldkey_on_subnet(
+            &mut ctx.st,
+            &hot(1),
+            &bob(),
+            1,
+            100 * TAO,
+        );
         // Only half of the lock is in the pool; the account holds all of it.
         SUBNET_TAO.insert(&mut ctx.st, &1, &(l / 2));
     });

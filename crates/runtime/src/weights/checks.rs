@@ -9,7 +9,6 @@ use agora_primitives::AccountId;
 
 use crate::ctx::ensure;
 use crate::error::{DispatchResult, Error};
-use crate::stake;
 use crate::state::Overlay;
 use crate::storage::{
     COMMIT_REVEAL_WEIGHTS_ENABLED, KEYS, LAST_UPDATE, MECHANISM_COUNT_CURRENT, MIN_ALLOWED_WEIGHTS,
@@ -73,14 +72,14 @@ pub fn uid_exists(st: &Overlay<'_>, netuid: NetUid, uid: Uid) -> bool {
 
 /// Minimum stake to set weights (`check_weights_min_stake`, `ST/lib.rs:2752-2763`): the
 /// subnet owner's hotkey always passes; anyone else needs a stake weight of at least the
-/// global `StakeThreshold`.
+/// global `StakeThreshold`, where the stake weight includes childkey inheritance (§5.7).
 pub fn check_weights_min_stake(st: &Overlay<'_>, hotkey: &AccountId, netuid: NetUid) -> bool {
     if let Some(owner) = owner_uid(st, netuid)
         && UIDS.try_get(st, &(netuid, *hotkey)) == Some(owner)
     {
         return true;
     }
-    stake::stake_weight(st, hotkey, netuid) >= STAKE_THRESHOLD.get(st)
+    crate::childkeys::stake_weight(st, hotkey, netuid) >= STAKE_THRESHOLD.get(st)
 }
 
 /// Version key is current: the subnet's key is 0, or the caller's is at least it

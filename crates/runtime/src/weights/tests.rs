@@ -59,6 +59,7 @@ fn chain() -> TestChain {
                     stake: 0,
                 },
             ],
+            ..Default::default()
         });
     }
     let mut chain = TestChain::new(&cfg);
