@@ -71,9 +71,9 @@ fn bench(c: &mut Criterion) {
                     let snap = store.snapshot().unwrap();
                     let mut h = Blake2b256::new();
                     snap.scan_prefix(&[], &mut |k, v| {
-                        h.update(&(k.len() as u32).to_le_bytes());
+                        h.update(&u32::try_from(k.len()).unwrap_or(u32::MAX).to_le_bytes());
                         h.update(k);
-                        h.update(&(v.len() as u32).to_le_bytes());
+                        h.update(&u32::try_from(v.len()).unwrap_or(u32::MAX).to_le_bytes());
                         h.update(v);
                         true
                     });
