@@ -99,14 +99,15 @@ fn claim_root_with_drain_emissions() {
         // The 18 % take goes to the owner as subnet stake.
         near(
             staking::alpha(&ctx.st, &hotkey, &owner, netuid),
-            (pending_root as f64 * 0.18 + initial as f64) as u64,
+            pending_root * 18 / 100 + initial,
             100,
             "validator stake",
         );
         let rate = root_claims::claimable_rate(&ctx.st, &hotkey, netuid);
-        let want_rate = pending_root as f64 * 0.82 / root_stake as f64;
+        let want_rate =
+            I96F32::from(pending_root) * I96F32::from_num(0.82) / I96F32::from(root_stake);
         assert!(
-            (rate.to_num::<f64>() - want_rate).abs() <= 0.001,
+            (rate - want_rate).abs() <= I96F32::from_num(0.001),
             "rate {rate}"
         );
 
@@ -127,7 +128,7 @@ fn claim_root_with_drain_emissions() {
         distribute::distribute_emission(ctx, netuid, root_only(pending_root));
         let rate2 = root_claims::claimable_rate(&ctx.st, &hotkey, netuid);
         assert!(
-            (rate2.to_num::<f64>() - (want_rate + rate.to_num::<f64>())).abs() <= 0.001,
+            (rate2 - (want_rate + rate)).abs() <= I96F32::from_num(0.001),
             "rate2 {rate2}"
         );
         root_claims::claim_root(ctx, Origin::Signed(coldkey), &BTreeSet::from([netuid])).unwrap();
@@ -172,7 +173,7 @@ fn claim_root_proportional_for_two_stakers() {
         let a = staking::alpha(&ctx.st, &hotkey, &alice, netuid);
         let b = staking::alpha(&ctx.st, &hotkey, &bob, netuid);
         assert_eq!(a, b);
-        near(a, (pending_root as f64 * 0.82 * 0.1) as u64, 100, "alice");
+        near(a, pending_root * 82 / 1_000, 100, "alice");
     });
 }
 
