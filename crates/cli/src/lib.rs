@@ -22,6 +22,7 @@ pub mod exit;
 pub mod genesis_cmd;
 pub mod localnet;
 pub mod node_cmd;
+pub mod routing_cmds;
 pub mod sdk_cmds;
 pub mod sim_cmd;
 pub mod ui;

@@ -32,7 +32,7 @@ impl WalletPath {
     }
 }
 
-fn load_hotkey(path: &WalletPath, name: &str, hotkey: &str) -> anyhow::Result<Keypair> {
+pub(crate) fn load_hotkey(path: &WalletPath, name: &str, hotkey: &str) -> anyhow::Result<Keypair> {
     let w = Wallet::new(path.root(), name)?;
     match w.hotkey(hotkey, None) {
         Err(WalletError::NeedPassword(_)) => {

@@ -5,7 +5,10 @@
 //!   subnet pools, locks and registration burns physically sit in the subnet accounts).
 //! - The subtensor `TotalIssuance` moves with it: [`mint`] adds to both, [`recycle`] and the
 //!   dust of a reaped account subtract from both; [`burn`] moves TAO to the burn account and
-//!   changes neither. Nothing else changes either counter.
+//!   changes neither. The block emission is the one exception inside a block: it is issued as
+//!   a credit (subtensor counter first, [`crate::coinbase::tao`]), resolved into subnet
+//!   accounts with [`resolve_credit`] (balances counter), and what is left is recycled, so
+//!   both counters agree again once the coinbase is done.
 //! - No account holds a non-zero balance below the existential deposit.
 
 use agora_primitives::AccountId;
@@ -175,6 +178,23 @@ pub fn mint(ctx: &mut Ctx<'_>, who: &AccountId, amount: u64) -> Result<u64, Erro
         TOTAL_ISSUANCE.mutate(&mut ctx.st, |i| *i = i.saturating_add(amount));
         ctx.deposit(BalancesEvent::Minted { who: *who, amount });
         Ok(amount)
+    })
+}
+
+/// Deposits `amount` of TAO that was already issued as a credit (and so already counted in
+/// the subtensor `TotalIssuance`, see [`crate::coinbase::tao`]) into `who`: the balance and
+/// `Balances.TotalIssuance` grow, the subtensor counter does not (`spend_tao`,
+/// `ST/coinbase/tao.rs:271-287`). Fails without change if a new account would be endowed
+/// below the existential deposit.
+pub fn resolve_credit(ctx: &mut Ctx<'_>, who: &AccountId, amount: u64) -> DispatchResult {
+    if amount == 0 {
+        return Ok(());
+    }
+    ctx.transactional(|ctx| {
+        credit(ctx, who, amount)?;
+        BALANCES_ISSUANCE.mutate(&mut ctx.st, |i| *i = i.saturating_add(amount));
+        ctx.deposit(BalancesEvent::Minted { who: *who, amount });
+        Ok(())
     })
 }
 

@@ -1,25 +1,23 @@
-//! The block lifecycle (protocol.md §2.0): what runs at the start of every block, and how an
-//! epoch is scheduled, fed from state and stored.
+//! The block lifecycle (protocol.md §2.0, §14.1): what runs at the start of every block, and
+//! how an epoch is scheduled, fed from state and stored.
 //!
-//! Per block, in the reference's order:
-//! 1. registration bookkeeping (burn decay, per-block counters);
-//! 2. emission of alpha into each emitting subnet's pending pools ([`coinbase`]);
-//! 3. for every non-root subnet in netuid order, the epoch scheduler ([`should_run_epoch`],
-//!    at most `MaxEpochsPerBlock` epochs, the rest deferred a block), draining pending
-//!    emission into the epochs that run;
-//! 4. each drained subnet's epoch on its real state, outputs persisted as the reference
-//!    persists them, payouts credited, `LastMechansimStepBlock` set.
-//!
-//! The TAO side of emission (minting, pool injection, price EMA, root dividends) belongs to
-//! the economics issue; until then step 2 emits alpha only (see `docs/runtime.md`).
+//! `block_step`, in the reference's order (`ST/coinbase/block_step.rs:7-36`):
+//! 1. registration prices: burn decay, per-block counters ([`neurons::on_block_registration`]);
+//! 2. mint this block's TAO emission `E(TotalIssuance)` as a credit ([`coinbase::tao`]);
+//! 3. *(reveal matured timelocked (drand) weight commits: not implemented, Agora has no drand
+//!    beacon — see docs/runtime.md; this is where it would run)*;
+//! 4. the coinbase ([`coinbase::run_coinbase`]): shares, injection, alpha split, then the epoch
+//!    drains and distributions in netuid order;
+//! 5. moving price EMA of every emitting subnet, after it was used for the shares;
+//! 6. `RootProp` of every emitting subnet;
+//! 7. pending childkeys of subnets whose epoch slot fired this block;
+//! 8. auto root claims for coldkeys picked from the parent block hash;
+//! 9. background population of the root-staker coldkey index.
 
-use agora_primitives::{AccountId, SafeDiv, U96F32};
-
+use crate::coinbase::{self, root_claims};
 use crate::ctx::Ctx;
-use crate::emission::block_emission_for_issuance;
 use crate::epoch::{EpochInput, MechanismsOutput, run_mechanisms};
 use crate::event::SubtensorEvent;
-use crate::staking;
 use crate::state::Overlay;
 use crate::storage::*;
 use crate::{neurons, weights};
@@ -29,15 +27,24 @@ pub const MAX_TEMPO: u64 = 50_400;
 
 /// Runs everything that happens at the start of block `ctx.block`, before its extrinsics.
 pub fn on_initialize(ctx: &mut Ctx<'_>) {
+    // 1.
     neurons::on_block_registration(ctx);
-    coinbase(ctx);
-    let drained = drain_pending(ctx);
-    for (netuid, pending) in drained {
-        distribute_emission(ctx, netuid, pending);
-        LAST_MECHANISM_STEP_BLOCK.insert(&mut ctx.st, &netuid, &ctx.block);
-    }
-    // Step 7: pending childkeys of the subnets whose epoch slot fired (§5.7).
+    // 2.
+    let credit = coinbase::mint_block_emission(ctx);
+    // 3. Timelocked (drand) reveals would run here, for every non-root subnet whose epoch is
+    //    not deferred this block; Agora does not implement them (docs/runtime.md).
+    // 4.
+    coinbase::run_coinbase(ctx, credit);
+    // 5., 6.
+    coinbase::update_moving_prices(ctx);
+    coinbase::update_root_prop(&mut ctx.st);
+    // 7.
     crate::childkeys::try_set_pending_children(ctx);
+    // 8.
+    let parent = PARENT_HASH.get(&ctx.st);
+    root_claims::run_auto_claim_root_divs(ctx, &parent);
+    // 9.
+    root_claims::populate_root_coldkey_staking_maps(&mut ctx.st);
 }
 
 /// Every non-root subnet, in netuid order.
@@ -90,112 +97,6 @@ pub fn subnets_to_emit_to(st: &Overlay<'_>) -> Vec<NetUid> {
                 && NETWORK_REGISTRATION_ALLOWED.get(st, n)
         })
         .collect()
-}
-
-/// Alpha-side emission (§3.4, without the TAO side and root share, which the economics issue
-/// adds): each emitting subnet mints its alpha block emission into `SubnetAlphaOut` and
-/// accumulates it as pending owner cut, server and validator emission.
-fn coinbase(ctx: &mut Ctx<'_>) {
-    for netuid in subnets_to_emit_to(&ctx.st) {
-        let issuance = SUBNET_ALPHA_IN
-            .get(&ctx.st, &netuid)
-            .saturating_add(SUBNET_ALPHA_OUT.get(&ctx.st, &netuid));
-        let alpha_out = block_emission_for_issuance(issuance);
-        SUBNET_ALPHA_OUT.mutate(&mut ctx.st, &netuid, |a| *a = a.saturating_add(alpha_out));
-        SUBNET_ALPHA_OUT_EMISSION.insert(&mut ctx.st, &netuid, &alpha_out);
-        let alpha = U96F32::saturating_from_num(alpha_out);
-        let mut rest = alpha;
-        if OWNER_CUT_ENABLED.get(&ctx.st, &netuid) {
-            let cut = U96F32::saturating_from_num(SUBNET_OWNER_CUT.get(&ctx.st))
-                .safe_div(U96F32::saturating_from_num(u16::MAX));
-            let owner = alpha.saturating_mul(cut);
-            PENDING_OWNER_CUT.mutate(&mut ctx.st, &netuid, |p| {
-                *p = p.saturating_add(owner.saturating_to_num::<u64>());
-            });
-            rest = alpha.saturating_sub(owner);
-        }
-        let server = rest.safe_div(U96F32::saturating_from_num(2u8));
-        let validator = rest.saturating_sub(server);
-        PENDING_SERVER_EMISSION.mutate(&mut ctx.st, &netuid, |p| {
-            *p = p.saturating_add(server.saturating_to_num::<u64>());
-        });
-        PENDING_VALIDATOR_EMISSION.mutate(&mut ctx.st, &netuid, |p| {
-            *p = p.saturating_add(validator.saturating_to_num::<u64>());
-        });
-    }
-}
-
-/// Pending amounts drained for one epoch.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Pending {
-    /// Miner emission.
-    pub server: u64,
-    /// Validator emission.
-    pub validator: u64,
-    /// Root alpha dividends.
-    pub root: u64,
-    /// Owner cut.
-    pub owner_cut: u64,
-}
-
-/// True if no hotkey holds two uids (`is_epoch_input_state_consistent`).
-fn epoch_input_consistent(st: &Overlay<'_>, netuid: NetUid) -> bool {
-    let mut hotkeys: Vec<AccountId> = KEYS
-        .iter_prefix(st, &netuid)
-        .into_iter()
-        .map(|(_, h)| h)
-        .collect();
-    let n = hotkeys.len();
-    hotkeys.sort_unstable();
-    hotkeys.dedup();
-    hotkeys.len() == n
-}
-
-/// The epoch scheduler over every non-root subnet (`drain_pending`, §3.5).
-fn drain_pending(ctx: &mut Ctx<'_>) -> Vec<(NetUid, Pending)> {
-    let now = ctx.block;
-    let max_epochs = u32::from(MAX_EPOCHS_PER_BLOCK.get(&ctx.st));
-    let mut run = 0u32;
-    let mut drained = Vec::new();
-    for netuid in non_root_subnets(&ctx.st) {
-        BLOCKS_SINCE_LAST_STEP.mutate(&mut ctx.st, &netuid, |b| *b = b.saturating_add(1));
-        if !should_run_epoch(&ctx.st, netuid, now) {
-            continue;
-        }
-        if run >= max_epochs {
-            let next = now.saturating_add(1);
-            PENDING_EPOCH_AT.insert(&mut ctx.st, &netuid, &next);
-            ctx.deposit(SubtensorEvent::EpochDeferred {
-                netuid,
-                from_block: now,
-                to_block: next,
-            });
-            continue;
-        }
-        if epoch_input_consistent(&ctx.st, netuid) {
-            BLOCKS_SINCE_LAST_STEP.insert(&mut ctx.st, &netuid, &0);
-            let pending = Pending {
-                server: PENDING_SERVER_EMISSION
-                    .take(&mut ctx.st, &netuid)
-                    .unwrap_or(0),
-                validator: PENDING_VALIDATOR_EMISSION
-                    .take(&mut ctx.st, &netuid)
-                    .unwrap_or(0),
-                root: PENDING_ROOT_ALPHA_DIVS
-                    .take(&mut ctx.st, &netuid)
-                    .unwrap_or(0),
-                owner_cut: PENDING_OWNER_CUT.take(&mut ctx.st, &netuid).unwrap_or(0),
-            };
-            drained.push((netuid, pending));
-            run = run.saturating_add(1);
-        } else {
-            ctx.deposit(SubtensorEvent::EpochSkipped { netuid, block: now });
-        }
-        LAST_EPOCH_BLOCK.insert(&mut ctx.st, &netuid, &now);
-        PENDING_EPOCH_AT.insert(&mut ctx.st, &netuid, &0);
-        SUBNET_EPOCH_INDEX.mutate(&mut ctx.st, &netuid, |i| *i = i.saturating_add(1));
-    }
-    drained
 }
 
 /// Builds mechanism `mecid`'s epoch input from state (yuma.md §2).
@@ -270,114 +171,4 @@ pub fn run_epoch(ctx: &mut Ctx<'_>, netuid: NetUid, emission: u64) -> Mechanisms
     VALIDATOR_PERMIT.insert(&mut ctx.st, &netuid, &s.validator_permit);
     STAKE_WEIGHT.insert(&mut ctx.st, &netuid, &s.stake_weight);
     out
-}
-
-/// True if `hotkey` is an owner hotkey of the subnet: the owner hotkey, or any registered
-/// hotkey owned by the owner coldkey (§3.5).
-fn is_owner_hotkey(st: &Overlay<'_>, netuid: NetUid, hotkey: &AccountId) -> bool {
-    if SUBNET_OWNER_HOTKEY.try_get(st, &netuid).as_ref() == Some(hotkey) {
-        return true;
-    }
-    let owner = SUBNET_OWNER.try_get(st, &netuid);
-    owner.is_some() && OWNER.try_get(st, hotkey) == owner
-}
-
-/// Runs the epoch on the drained emission and pays it out (`distribute_emission`, §3.5).
-///
-/// Miner incentive goes to each miner hotkey's owner as stake, except owner hotkeys, whose
-/// incentive is burned or recycled; validator emission (all of it if no miner earned
-/// anything) goes to each validator's owner as stake; the owner cut goes to the owner
-/// hotkey. Splitting dividends among nominators and between alpha and root stake comes with
-/// the economics issue.
-fn distribute_emission(ctx: &mut Ctx<'_>, netuid: NetUid, pending: Pending) {
-    let to_epoch = pending
-        .server
-        .saturating_add(pending.validator)
-        .saturating_add(pending.root);
-    let out = run_epoch(ctx, netuid, to_epoch);
-    let n = out.subnet.server_emission.len();
-    let hotkeys: Vec<Option<AccountId>> = (0..n)
-        .map(|uid| {
-            u16::try_from(uid)
-                .ok()
-                .and_then(|u| KEYS.try_get(&ctx.st, &(netuid, u)))
-        })
-        .collect();
-
-    let total_incentive: u128 = out
-        .subnet
-        .server_emission
-        .iter()
-        .map(|&x| u128::from(x))
-        .sum();
-    let mut withheld = 0u64;
-    for (hotkey, &amount) in hotkeys.iter().zip(&out.subnet.server_emission) {
-        let Some(hotkey) = hotkey else { continue };
-        if amount == 0 {
-            continue;
-        }
-        if is_owner_hotkey(&ctx.st, netuid, hotkey) {
-            withheld = withheld.saturating_add(amount);
-            if RECYCLE_OR_BURN.get(&ctx.st, &netuid) == 1 {
-                SUBNET_ALPHA_OUT.mutate(&mut ctx.st, &netuid, |a| *a = a.saturating_sub(amount));
-            }
-            continue;
-        }
-        let coldkey = OWNER.get(&ctx.st, hotkey);
-        staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
-            &mut ctx.st,
-            hotkey,
-            &coldkey,
-            netuid,
-            amount,
-        );
-    }
-    let burned = if total_incentive == 0 {
-        U96F32::saturating_from_num(0u8)
-    } else {
-        U96F32::saturating_from_num(withheld).safe_div(U96F32::saturating_from_num(total_incentive))
-    };
-    MINER_BURNED.insert(&mut ctx.st, &netuid, &burned.to_bits());
-
-    // Validator pool: the drained validator (+ root) emission, plus the server emission when
-    // no miner earned anything; split in proportion to the epoch's validator emission.
-    let mut pool = pending.validator.saturating_add(pending.root);
-    if total_incentive == 0 {
-        pool = pool.saturating_add(pending.server);
-    }
-    ALPHA_DIVIDENDS_PER_SUBNET.clear_prefix(&mut ctx.st, &netuid);
-    let weights: Vec<u64> = out.subnet.validator_emission.clone();
-    let total_weight: u128 = weights.iter().map(|&x| u128::from(x)).sum();
-    for (hotkey, &w) in hotkeys.iter().zip(&weights) {
-        let Some(hotkey) = hotkey else { continue };
-        if w == 0 || total_weight == 0 {
-            continue;
-        }
-        let amount = u128::from(pool).saturating_mul(u128::from(w)) / total_weight;
-        let amount = u64::try_from(amount).unwrap_or(u64::MAX);
-        let coldkey = OWNER.get(&ctx.st, hotkey);
-        staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
-            &mut ctx.st,
-            hotkey,
-            &coldkey,
-            netuid,
-            amount,
-        );
-        ALPHA_DIVIDENDS_PER_SUBNET.insert(&mut ctx.st, &(netuid, *hotkey), &amount);
-    }
-
-    if pending.owner_cut > 0
-        && let (Some(h), Some(c)) = (
-            SUBNET_OWNER_HOTKEY.try_get(&ctx.st, &netuid),
-            SUBNET_OWNER.try_get(&ctx.st, &netuid),
-        )
-    {
-        staking::increase_stake_for_hotkey_and_coldkey_on_subnet(
-            &mut ctx.st,
-            &h,
-            &c,
-            netuid,
-            pending.owner_cut,
-        );
-    }
 }

@@ -18,7 +18,7 @@ use crate::extrinsic::{Extrinsic, TxError};
 use crate::fees;
 use crate::staking::alpha_fee;
 use crate::state::{Backend, ChangeSet, Overlay, TreeChanges};
-use crate::storage::{BLOCK_NUMBER, GENESIS_HASH, NONCES};
+use crate::storage::{BLOCK_NUMBER, GENESIS_HASH, NONCES, PARENT_HASH};
 use crate::types::Origin;
 
 /// What happened to one applied extrinsic.
@@ -76,11 +76,31 @@ pub struct UnrootedBlock {
 }
 
 impl<'a> BlockBuilder<'a> {
-    /// Starts block `number` (authored by `author`) on `base` and runs `on_initialize`.
+    /// Starts block `number` (authored by `author`) on `base` and runs `on_initialize`. The
+    /// parent hash the runtime sees is [`fallback_parent_hash`]; a node that has real block
+    /// hashes uses [`BlockBuilder::with_parent_hash`].
     pub fn new(base: &'a dyn Backend, number: u64, author: Option<AccountId>) -> Self {
+        let genesis_hash = GENESIS_HASH.get(&Overlay::new(base));
+        Self::with_parent_hash(
+            base,
+            number,
+            author,
+            fallback_parent_hash(&genesis_hash, number),
+        )
+    }
+
+    /// Starts block `number` whose parent block has hash `parent_hash` (stored as
+    /// `System.ParentHash`; it seeds the auto root claims, protocol.md §3.6).
+    pub fn with_parent_hash(
+        base: &'a dyn Backend,
+        number: u64,
+        author: Option<AccountId>,
+        parent_hash: [u8; 32],
+    ) -> Self {
         let mut ctx = Ctx::new(Overlay::new(base), number, author);
         let genesis_hash = GENESIS_HASH.get(&ctx.st);
         BLOCK_NUMBER.put(&mut ctx.st, &number);
+        PARENT_HASH.put(&mut ctx.st, &parent_hash);
         on_initialize(&mut ctx);
         let initialize_events = ctx.take_events();
         Self {
@@ -231,6 +251,16 @@ impl<'a> BlockBuilder<'a> {
             receipts: self.receipts,
         }
     }
+}
+
+/// The parent hash used when the caller has none (tests, the simulator):
+/// BLAKE2-256(`"agora-parent"` ‖ genesis hash ‖ block number, u64 LE). Deterministic, and
+/// different for every block, so the auto root claims still rotate over the coldkeys.
+pub fn fallback_parent_hash(genesis_hash: &[u8; 32], number: u64) -> [u8; 32] {
+    let mut seed = b"agora-parent".to_vec();
+    seed.extend_from_slice(genesis_hash);
+    seed.extend_from_slice(&number.to_le_bytes());
+    agora_primitives::hashing::blake2_256(&seed)
 }
 
 /// Executes a block as its importer must: every extrinsic must be valid.

@@ -12,7 +12,7 @@ use crate::error::{DispatchResult, Error};
 use crate::event::SudoEvent;
 use crate::storage::SUDO_KEY;
 use crate::types::{AxonInfo, ChainIdentity, Origin, PrometheusInfo, SubnetIdentity};
-use crate::{childkeys, governance, neurons, staking, subnets, swap, weights};
+use crate::{childkeys, governance, neurons, root_claims, staking, subnets, swap, weights};
 
 /// Max nesting of `Sudo::sudo` inside itself.
 const MAX_SUDO_DEPTH: usize = 4;
@@ -456,6 +456,17 @@ fn dispatch_subtensor(ctx: &mut Ctx<'_>, origin: Origin, call: SubtensorCall) ->
         C::trigger_epoch { netuid } => {
             let who = ensure_signed(origin)?;
             subnets::trigger_epoch(ctx, &who, netuid)
+        }
+        // ---- root claims
+        C::claim_root { subnets } => root_claims::claim_root(ctx, origin, &subnets),
+        C::set_root_claim_type {
+            new_root_claim_type,
+        } => root_claims::set_root_claim_type(ctx, origin, new_root_claim_type),
+        C::sudo_set_num_root_claims { new_value } => {
+            root_claims::sudo_set_num_root_claims(ctx, origin, new_value)
+        }
+        C::sudo_set_root_claim_threshold { netuid, new_value } => {
+            root_claims::sudo_set_root_claim_threshold(ctx, origin, netuid, new_value)
         }
         // ---- staking (coldkey-signed)
         call => dispatch_staking(ctx, origin, call),

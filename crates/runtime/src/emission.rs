@@ -8,6 +8,9 @@
 use agora_primitives::{I96F32, SafeDiv};
 use substrate_fixed::transcendental::log2;
 
+use crate::state::Overlay;
+use crate::storage::BLOCK_EMISSION;
+
 /// Emission per block before any halving (1 TAO).
 pub const DEFAULT_BLOCK_EMISSION: u64 = 1_000_000_000;
 /// Supply cap (21 M TAO in rao).
@@ -43,6 +46,19 @@ pub fn block_emission_for_issuance(issuance: u64) -> u64 {
     let pct = one.safe_div(multiplier);
     pct.saturating_mul(I96F32::saturating_from_num(DEFAULT_BLOCK_EMISSION))
         .saturating_to_num::<u64>()
+}
+
+/// [`block_emission_for_issuance`] as the reference's `get_block_emission_for_issuance`
+/// runs it: every evaluation also stores its result in the informational `BlockEmission` if
+/// it differs. The reference evaluates it for the TAO emission and then for each emitting
+/// subnet's alpha emission, so after a block `BlockEmission` holds the last subnet's alpha
+/// emission (or the TAO emission if no subnet emits).
+pub fn get_block_emission_for_issuance(st: &mut Overlay<'_>, issuance: u64) -> u64 {
+    let e = block_emission_for_issuance(issuance);
+    if BLOCK_EMISSION.get(st) != e {
+        BLOCK_EMISSION.put(st, &e);
+    }
+    e
 }
 
 #[cfg(test)]

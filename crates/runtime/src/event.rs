@@ -14,6 +14,7 @@ use parity_scale_codec::{Decode, Encode};
 use crate::error::Error;
 use crate::governance::ParamEvent;
 use crate::storage::NetUid;
+use crate::types::RootClaimTypeEnum;
 
 /// Anything the runtime reports about a block.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -334,5 +335,30 @@ pub enum SubtensorEvent {
         netuid: NetUid,
         /// Factor in thousandths of a tempo.
         factor_milli: u32,
+    },
+    /// Miner incentive was staked to the owner's auto-stake destination.
+    AutoStakeAdded {
+        /// Subnet.
+        netuid: NetUid,
+        /// Hotkey that received the stake.
+        destination: AccountId,
+        /// Hotkey that earned the incentive.
+        hotkey: AccountId,
+        /// Owner coldkey of both.
+        owner: AccountId,
+        /// Alpha staked.
+        incentive: u64,
+    },
+    /// Root dividends were claimed for a coldkey.
+    RootClaimed {
+        /// Coldkey.
+        coldkey: AccountId,
+    },
+    /// A coldkey's root claim type was set.
+    RootClaimTypeSet {
+        /// Coldkey.
+        coldkey: AccountId,
+        /// The new type.
+        root_claim_type: RootClaimTypeEnum,
     },
 }

@@ -52,7 +52,8 @@ pub fn call_weight(call: &Call) -> u64 {
             | SubtensorCall::transfer_stake { .. }
             | SubtensorCall::swap_stake { .. }
             | SubtensorCall::swap_stake_limit { .. }
-            | SubtensorCall::add_stake_burn { .. } => MEDIUM,
+            | SubtensorCall::add_stake_burn { .. }
+            | SubtensorCall::claim_root { .. } => MEDIUM,
             SubtensorCall::unstake_all { .. } | SubtensorCall::unstake_all_alpha { .. } => HEAVY,
             _ => LIGHT,
         },

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use agora_primitives::hashing::blake2_256;
-use agora_primitives::{AccountId, Keypair};
+use agora_primitives::{AccountId, Keypair, SafeDiv};
 use serde::{Deserialize, Serialize};
 
 use crate::balances;
@@ -143,6 +143,12 @@ fn set_global(st: &mut Overlay<'_>, name: &str, v: u64) -> Result<(), GenesisErr
         }
         "ColdkeySwapAnnouncementDelay" => COLDKEY_SWAP_ANNOUNCEMENT_DELAY.put(st, &v),
         "ColdkeySwapReannouncementDelay" => COLDKEY_SWAP_REANNOUNCEMENT_DELAY.put(st, &v),
+        "NumRootClaim" => {
+            if v > crate::root_claims::MAX_NUM_ROOT_CLAIMS {
+                return Err(bad("must be at most 50"));
+            }
+            NUM_ROOT_CLAIM.put(st, &v);
+        }
         _ => return Err(bad("unknown global parameter")),
     }
     Ok(())
@@ -193,6 +199,14 @@ fn set_subnet_param(
         ),
         "NetworkRegistrationAllowed" => NETWORK_REGISTRATION_ALLOWED.insert(st, &netuid, &flag()?),
         "SubnetEmissionEnabled" => SUBNET_EMISSION_ENABLED.insert(st, &netuid, &flag()?),
+        // The starting moving price, in rao per alpha (a simulation may start from a mature
+        // market instead of the EMA's zero).
+        "SubnetMovingPrice" => {
+            let price = agora_primitives::I96F32::saturating_from_num(v).safe_div(
+                agora_primitives::I96F32::saturating_from_num(1_000_000_000u64),
+            );
+            SUBNET_MOVING_PRICE.insert(st, &netuid, &price.to_bits());
+        }
         _ => return Err(bad("unknown subnet parameter")),
     }
     Ok(())

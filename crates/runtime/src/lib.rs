@@ -1,5 +1,6 @@
 //! The deterministic Agora state machine: state, signed extrinsics, block application, the
-//! Yuma epoch, subnets, neurons, weights, commit-reveal and governance.
+//! Yuma epoch, subnets, neurons, weights, commit-reveal, governance, pools and staking,
+//! childkeys, the coinbase and root claims.
 //!
 //! # Design
 //! The runtime is a pure function of its inputs: no IO, no clock, no threads, no floating
@@ -29,6 +30,7 @@ pub mod block;
 pub mod call;
 pub mod chain;
 pub mod childkeys;
+pub mod coinbase;
 pub mod ctx;
 pub mod dispatch;
 pub mod emission;
@@ -51,6 +53,7 @@ pub mod weights;
 
 pub use call::Call;
 pub use chain::{BlockBuilder, BlockOutput, Receipt, UnrootedBlock, execute_block};
+pub use coinbase::root_claims;
 pub use ctx::Ctx;
 pub use error::Error;
 pub use event::Event;

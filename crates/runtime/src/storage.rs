@@ -9,12 +9,14 @@
 //! adjustment interval/alpha, absolute activity cutoff, ...) are still stored and settable
 //! because clients read them.
 
+use std::collections::BTreeMap;
+
 use agora_primitives::{AccountId, SafeFloat};
 
 use crate::state::{Map, Value};
 use crate::types::{
     AxonInfo, ChainIdentity, ColdkeySwapAnnouncement, NeuronCertificate, PrometheusInfo,
-    SubnetIdentity, WeightCommit,
+    RootClaimTypeEnum, SubnetIdentity, WeightCommit,
 };
 
 pub use agora_primitives::units::{BlockNumber, NetUid, Uid};
@@ -442,6 +444,52 @@ pub const PENDING_ROOT_ALPHA_DIVS: Map<NetUid, u64> = Map::new("PendingRootAlpha
 pub const PENDING_OWNER_CUT: Map<NetUid, u64> = Map::new("PendingOwnerCut", zero_u64);
 /// Fraction of the last epoch's miner incentive withheld from owner hotkeys (U96F32 bits).
 pub const MINER_BURNED: Map<NetUid, u128> = Map::new("MinerBurned", || 0);
+
+// ---------------------------------------------------------------- coinbase records (§2–§3)
+
+/// (netuid) → root proportion after the last coinbase, U96F32 bits (informational).
+pub const ROOT_PROP: Map<NetUid, u128> = Map::new("RootProp", || 0);
+/// Alpha injected into the pool reserve last block.
+pub const SUBNET_ALPHA_IN_EMISSION: Map<NetUid, u64> = Map::new("SubnetAlphaInEmission", zero_u64);
+/// TAO injected into the pool reserve last block.
+pub const SUBNET_TAO_IN_EMISSION: Map<NetUid, u64> = Map::new("SubnetTaoInEmission", zero_u64);
+/// Excess TAO the protocol bought alpha with last block (chain buy).
+pub const SUBNET_EXCESS_TAO: Map<NetUid, u64> = Map::new("SubnetExcessTao", zero_u64);
+/// TAO received from root-dividend sells since the last coinbase.
+pub const SUBNET_ROOT_SELL_TAO: Map<NetUid, u64> = Map::new("SubnetRootSellTao", zero_u64);
+/// Alpha bought by protocol chain buys (part of `SubnetAlphaOut`, owned by nobody).
+pub const SUBNET_PROTOCOL_ALPHA: Map<NetUid, u64> = Map::new("SubnetProtocolAlpha", zero_u64);
+/// Per-block protocol TAO flow: injections and chain buys minus root sells (inert).
+pub const SUBNET_PROTOCOL_FLOW: Map<NetUid, i64> = Map::new("SubnetProtocolFlow", || 0);
+/// (netuid, hotkey) → root alpha dividends of the last epoch (after take).
+pub const ROOT_ALPHA_DIVIDENDS_PER_SUBNET: Map<(NetUid, AccountId), u64> =
+    Map::new("RootAlphaDividendsPerSubnet", zero_u64);
+/// (hotkey, netuid) → `TotalHotkeyAlpha` when the last epoch's alpha dividends were paid.
+pub const TOTAL_HOTKEY_ALPHA_LAST_EPOCH: Map<(AccountId, NetUid), u64> =
+    Map::new("TotalHotkeyAlphaLastEpoch", zero_u64);
+/// Hash of the parent block (seeds the auto root claims).
+pub const PARENT_HASH: Value<[u8; 32]> = Value::new("System.ParentHash", || [0; 32]);
+
+// ---------------------------------------------------------------- root claims (§3.6)
+
+/// hotkey → (netuid → claimable alpha per unit of root stake, I96F32 bits).
+pub const ROOT_CLAIMABLE: Map<AccountId, BTreeMap<NetUid, i128>> =
+    Map::new("RootClaimable", BTreeMap::new);
+/// (netuid, hotkey, coldkey) → alpha already claimed (or credited as claimed on staking).
+pub const ROOT_CLAIMED: Map<(NetUid, AccountId, AccountId), u128> = Map::new("RootClaimed", || 0);
+/// coldkey → how its root dividends are claimed.
+pub const ROOT_CLAIM_TYPE: Map<AccountId, RootClaimTypeEnum> =
+    Map::new("RootClaimType", RootClaimTypeEnum::default);
+/// index → coldkey, a dense index of root-staking coldkeys for the auto claims.
+pub const STAKING_COLDKEYS_BY_INDEX: Map<u64, AccountId> =
+    Map::new("StakingColdkeysByIndex", AccountId::default);
+/// coldkey → its index in `StakingColdkeysByIndex`.
+pub const STAKING_COLDKEYS: Map<AccountId, u64> = Map::new("StakingColdkeys", zero_u64);
+/// Number of indexed root-staking coldkeys.
+pub const NUM_STAKING_COLDKEYS: Value<u64> = Value::new("NumStakingColdkeys", zero_u64);
+/// Raw key of `AlphaV2` the background population of the coldkey index resumes after (the
+/// reference's `AlphaV2MapLastKey`; Agora has no legacy `Alpha` map to walk).
+pub const ALPHA_MAP_LAST_KEY: Value<Option<Vec<u8>>> = Value::new("AlphaV2MapLastKey", || None);
 
 // ---------------------------------------------------------------- commit-reveal
 

@@ -111,6 +111,24 @@ impl TestChain {
         Extrinsic::sign(signer, &self.genesis_hash(), nonce, call).encode()
     }
 
+    /// Signs several calls for one block, giving a signer that appears more than once its
+    /// successive nonces.
+    pub fn sign_all(&self, calls: Vec<(&Keypair, Call)>) -> Vec<Vec<u8>> {
+        use parity_scale_codec::Encode;
+        let mut next: std::collections::BTreeMap<AccountId, u32> = Default::default();
+        calls
+            .into_iter()
+            .map(|(signer, call)| {
+                let who = signer.public();
+                let nonce = *next
+                    .entry(who)
+                    .or_insert_with(|| self.read(|st| NONCES.get(st, &who)));
+                next.insert(who, nonce + 1);
+                Extrinsic::sign(signer, &self.genesis_hash(), nonce, call).encode()
+            })
+            .collect()
+    }
+
     /// Submits `call` signed by `signer` in a new block; returns the call's result.
     pub fn submit(&mut self, signer: &Keypair, call: Call) -> DispatchResult {
         let xt = self.sign(signer, call);

@@ -47,6 +47,9 @@ pub enum SubnetCmd {
     /// Read or set hyperparameters.
     #[command(subcommand, alias = "hparams")]
     Hyperparameters(HyperparamsCmd),
+    /// The routing subnet: route optimisation miners and the buyer gateway (subnets/routing).
+    #[command(subcommand)]
+    Routing(crate::routing_cmds::RoutingCmd),
 }
 
 /// `agora subnet hyperparameters …`.
@@ -77,6 +80,13 @@ pub enum HyperparamsCmd {
 
 /// Runs `agora subnet …`.
 pub fn run(cmd: SubnetCmd, g: &Globals) -> anyhow::Result<()> {
+    if let SubnetCmd::Routing(cmd) = cmd {
+        // The routing tools run their own runtimes (axon servers, the gateway).
+        let path = crate::sdk_cmds::WalletPath {
+            wallet_path: g.wallet_path.clone(),
+        };
+        return crate::routing_cmds::run(cmd, &path, &mut std::io::stdout().lock());
+    }
     block_on(async {
         match cmd {
             SubnetCmd::List => list(g).await,
@@ -96,6 +106,7 @@ pub fn run(cmd: SubnetCmd, g: &Globals) -> anyhow::Result<()> {
                 .await?;
                 Ok(())
             }
+            SubnetCmd::Routing(_) => unreachable!("dispatched before the runtime starts"),
             SubnetCmd::Hyperparameters(HyperparamsCmd::Get { netuid }) => {
                 let chain = g.chain().await?;
                 let Some(list) = chain.hyperparameters(netuid).await? else {

@@ -24,12 +24,14 @@ use crate::error::{DispatchResult, Error};
 use crate::event::SubtensorEvent;
 use crate::neurons::swap_hotkey::{KEY_SWAP_COST, all_netuids, move_position};
 use crate::state::Overlay;
+use crate::storage::ROOT_NETUID;
 use crate::storage::{
     AUTO_STAKE_DESTINATION, AUTO_STAKE_DESTINATION_COLDKEYS, COLDKEY_SWAP_ANNOUNCEMENT_DELAY,
     COLDKEY_SWAP_ANNOUNCEMENTS, COLDKEY_SWAP_DISPUTES, COLDKEY_SWAP_REANNOUNCEMENT_DELAY,
     IDENTITIES, LAST_TX_BLOCK, OWNED_HOTKEYS, OWNER, STAKING_HOTKEYS, SUBNET_OWNER,
 };
 use crate::types::ColdkeySwapAnnouncement;
+use crate::{root_claims, staking};
 
 /// The hash a coldkey-swap announcement commits to.
 pub fn coldkey_hash(new_coldkey: &AccountId) -> [u8; 32] {
@@ -178,6 +180,21 @@ pub fn do_swap_coldkey(ctx: &mut Ctx<'_>, old: &AccountId, new: &AccountId) -> D
         }
         for hotkey in STAKING_HOTKEYS.get(&ctx.st, old) {
             move_position(&mut ctx.st, (&hotkey, old), (&hotkey, new), netuid);
+            // Root claims follow the stake (§3.6, `transfer_root_claimed_for_new_keys`).
+            if staking::alpha(&ctx.st, &hotkey, new, netuid) != 0 {
+                root_claims::transfer_root_claimed_for_new_keys(
+                    &mut ctx.st,
+                    netuid,
+                    (&hotkey, old),
+                    (&hotkey, new),
+                );
+                if netuid == ROOT_NETUID {
+                    root_claims::maybe_add_coldkey_index(&mut ctx.st, new);
+                }
+            }
+        }
+        if netuid == ROOT_NETUID {
+            root_claims::maybe_remove_coldkey_index(&mut ctx.st, old);
         }
     }
     // `transfer_staking_hotkeys`.

@@ -29,7 +29,6 @@ use crate::ctx::{Ctx, ensure};
 use crate::error::{DispatchResult, Error};
 use crate::event::SubtensorEvent;
 use crate::neurons::uids::{is_registered_anywhere, mechanism_indices};
-use crate::staking;
 use crate::state::Overlay;
 use crate::storage::{
     ALPHA_DIVIDENDS_PER_SUBNET, ALPHA_V2, AUTO_STAKE_DESTINATION, AUTO_STAKE_DESTINATION_COLDKEYS,
@@ -38,6 +37,8 @@ use crate::storage::{
     PROMETHEUS, ROOT_NETUID, STAKING_HOTKEYS, SUBNET_OWNER_HOTKEY, TOTAL_HOTKEY_ALPHA,
     TX_RATE_LIMIT, UIDS, WEIGHT_COMMITS,
 };
+use crate::storage::{ROOT_CLAIMABLE, ROOT_CLAIMED};
+use crate::{root_claims, staking};
 
 /// Cost of an all-subnets hotkey swap and of a coldkey-swap announcement, recycled
 /// (`KeySwapCost`, 0.1 TAO, `RT:1023`).
@@ -127,8 +128,15 @@ pub fn swap_hotkey(
     };
     ensure(!registered, Error::HotKeyAlreadyRegisteredInSubNet)?;
     if netuid.is_none_or(|n| n == ROOT_NETUID) {
+        // No root stake, no claimable rates and no claimed marks on root (§3.6).
+        let claimed_on_root = ROOT_CLAIMED
+            .iter_prefix1(&ctx.st, &ROOT_NETUID)
+            .into_iter()
+            .any(|((h, _), _)| h == *new);
         ensure(
-            TOTAL_HOTKEY_ALPHA.get(&ctx.st, &(*new, ROOT_NETUID)) == 0,
+            TOTAL_HOTKEY_ALPHA.get(&ctx.st, &(*new, ROOT_NETUID)) == 0
+                && ROOT_CLAIMABLE.get(&ctx.st, new).is_empty()
+                && !claimed_on_root,
             Error::NewHotKeyNotCleanForRootSwap,
         )?;
     }
@@ -336,6 +344,27 @@ fn swap_on_one_subnet(
             if staking.contains(old) && !staking.contains(new) {
                 staking.push(*new);
                 STAKING_HOTKEYS.insert(st, &staker, &staking);
+            }
+        }
+        if netuid == ROOT_NETUID {
+            // Root claims move with the root stake: the rates, then every claimed mark of the
+            // old hotkey on a subnet the new hotkey now has a rate on (§3.6).
+            root_claims::transfer_root_claimable_for_new_hotkey(st, old, new);
+            for subnet in ROOT_CLAIMABLE.get(st, new).into_keys() {
+                let coldkeys: Vec<AccountId> = ROOT_CLAIMED
+                    .iter_prefix1(st, &subnet)
+                    .into_iter()
+                    .filter(|((h, _), _)| h == old)
+                    .map(|((_, c), _)| c)
+                    .collect();
+                for c in coldkeys {
+                    root_claims::transfer_root_claimed_for_new_keys(
+                        st,
+                        subnet,
+                        (old, &c),
+                        (new, &c),
+                    );
+                }
             }
         }
         if netuid == ROOT_NETUID

@@ -43,23 +43,23 @@ pub use tao::{burn_subnet_alpha, mint_alpha, recycle_subnet_alpha};
 /// The smallest stake operation in TAO (`DefaultMinStake`, 0.002 TAO).
 pub const DEFAULT_MIN_STAKE: u64 = 2_000_000;
 
-/// Root-claim bookkeeping when root stake is added: provided by the coinbase branch's
-/// `crate::root_claims` (protocol.md §3.6), which adjusts `RootClaimed` and indexes the
-/// coldkey as a root staker.
+/// Root-claim bookkeeping when root stake is added ([`crate::root_claims::on_root_stake_added`],
+/// protocol.md §3.6): `RootClaimed` is raised at the current rates and the coldkey is indexed
+/// as a root staker.
 fn on_root_stake_added(st: &mut Overlay<'_>, hotkey: &AccountId, coldkey: &AccountId, alpha: u64) {
-    // root claims: provided by the coinbase branch
-    let _ = (st, hotkey, coldkey, alpha);
+    crate::root_claims::on_root_stake_added(st, hotkey, coldkey, alpha);
 }
 
-/// Root-claim bookkeeping when root stake is removed (see [`on_root_stake_added`]).
+/// Root-claim bookkeeping when root stake is removed
+/// ([`crate::root_claims::on_root_stake_removed`]): `RootClaimed` is lowered and a coldkey
+/// left without root stake leaves the index.
 fn on_root_stake_removed(
     st: &mut Overlay<'_>,
     hotkey: &AccountId,
     coldkey: &AccountId,
     alpha: u64,
 ) {
-    // root claims: provided by the coinbase branch
-    let _ = (st, hotkey, coldkey, alpha);
+    crate::root_claims::on_root_stake_removed(st, hotkey, coldkey, alpha);
 }
 
 /// Swaps `tao` of `coldkey`'s free balance into alpha staked to `hotkey` on `netuid`

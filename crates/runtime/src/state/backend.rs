@@ -1,6 +1,7 @@
 //! The committed-state interface and its in-memory implementation.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Bound;
 
 use super::merkle::{self, MemTree, Node, NodeKey, NodeSource, TreeChanges};
 
@@ -13,6 +14,17 @@ pub trait Backend: NodeSource {
     /// Calls `visit` for every entry whose key starts with `prefix`, in ascending key order,
     /// until `visit` returns `false`.
     fn scan_prefix(&self, prefix: &[u8], visit: &mut dyn FnMut(&[u8], &[u8]) -> bool);
+
+    /// Like [`Backend::scan_prefix`], but starting at the first key `≥ from` (keys below `from`
+    /// are not visited). The default skips them; ordered stores override it with a seek.
+    fn scan_prefix_from(
+        &self,
+        prefix: &[u8],
+        from: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) {
+        self.scan_prefix(prefix, &mut |k, v| k < from || visit(k, v));
+    }
 }
 
 /// The net effect of a block: for each touched key its new value, or `None` if deleted.
@@ -34,16 +46,44 @@ impl ChangeSet {
 }
 
 /// A [`Backend`] held entirely in memory (tests, the simulator and the node's working copy).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// Values live in a hash map, so a point read costs one hash of the key rather than a
+/// descent through a B-tree of long, prefix-sharing keys (the runtime's reads are mostly
+/// point reads: a block at mainnet scale does tens of thousands). The keys are also kept in
+/// an ordered set, which is what every scan, the root and [`MemBackend::iter`] walk: nothing
+/// ever iterates the hash map, so its order cannot leak into any result.
+#[derive(Clone, Default)]
 pub struct MemBackend {
-    entries: BTreeMap<Vec<u8>, Vec<u8>>,
+    values: HashMap<Vec<u8>, Vec<u8>>,
+    keys: BTreeSet<Vec<u8>>,
     tree: MemTree,
 }
+
+impl std::fmt::Debug for MemBackend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl PartialEq for MemBackend {
+    fn eq(&self, other: &Self) -> bool {
+        self.keys == other.keys && self.iter().zip(other.iter()).all(|(a, b)| a == b)
+    }
+}
+
+impl Eq for MemBackend {}
 
 impl MemBackend {
     /// An empty state.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    fn insert(&mut self, key: Vec<u8>, value: Vec<u8>) {
+        if !self.values.contains_key(&key) {
+            self.keys.insert(key.clone());
+        }
+        self.values.insert(key, value);
     }
 
     /// Applies a change set: inserts and overwrites values, deletes `None` entries, and
@@ -60,11 +100,11 @@ impl MemBackend {
         self.tree.apply(tree);
         for (key, value) in changes.0 {
             match value {
-                Some(v) => {
-                    self.entries.insert(key, v);
-                }
+                Some(v) => self.insert(key, v),
                 None => {
-                    self.entries.remove(&key);
+                    if self.values.remove(&key).is_some() {
+                        self.keys.remove(&key);
+                    }
                 }
             }
         }
@@ -82,19 +122,19 @@ impl MemBackend {
 
     /// Number of entries.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.keys.len()
     }
 
     /// True if the state holds nothing.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.keys.is_empty()
     }
 
     /// Every entry in key order.
     pub fn iter(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
-        self.entries
+        self.keys
             .iter()
-            .map(|(k, v)| (k.as_slice(), v.as_slice()))
+            .filter_map(|k| self.values.get(k).map(|v| (k.as_slice(), v.as_slice())))
     }
 
     /// Builds a state from entries (e.g. loaded from disk).
@@ -104,6 +144,23 @@ impl MemBackend {
             entries.into_iter().map(|(k, v)| (k, Some(v))).collect(),
         ));
         state
+    }
+
+    /// Visits the entries with keys in `[start, ..)` that start with `prefix`, in key order.
+    fn scan_range(&self, prefix: &[u8], start: &[u8], visit: &mut dyn FnMut(&[u8], &[u8]) -> bool) {
+        for k in self
+            .keys
+            .range::<[u8], _>((Bound::Included(start), Bound::Unbounded))
+        {
+            if !k.starts_with(prefix) {
+                break;
+            }
+            if let Some(v) = self.values.get(k)
+                && !visit(k, v)
+            {
+                break;
+            }
+        }
     }
 }
 
@@ -115,14 +172,20 @@ impl NodeSource for MemBackend {
 
 impl Backend for MemBackend {
     fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
-        self.entries.get(key).cloned()
+        self.values.get(key).cloned()
     }
 
     fn scan_prefix(&self, prefix: &[u8], visit: &mut dyn FnMut(&[u8], &[u8]) -> bool) {
-        for (k, v) in self.entries.range(prefix.to_vec()..) {
-            if !k.starts_with(prefix) || !visit(k, v) {
-                break;
-            }
-        }
+        self.scan_range(prefix, prefix, visit);
+    }
+
+    fn scan_prefix_from(
+        &self,
+        prefix: &[u8],
+        from: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) {
+        let start = if from > prefix { from } else { prefix };
+        self.scan_range(prefix, start, visit);
     }
 }

@@ -272,6 +272,26 @@ impl<K: KeyPart, V: Encode + Decode> Map<K, V> {
         st.delete_prefix(&item_prefix(self.name));
     }
 
+    /// Up to `limit` keys after the raw key `after` (from the first key if `None`), in key
+    /// order, each with its raw key (a cursor for the next call). Reads only what it returns.
+    pub fn keys_after(
+        &self,
+        st: &Overlay<'_>,
+        after: Option<&[u8]>,
+        limit: usize,
+    ) -> Vec<(Vec<u8>, K)> {
+        let prefix = item_prefix(self.name);
+        let skip = prefix.len();
+        st.scan_prefix_after(&prefix, after, limit)
+            .into_iter()
+            .filter_map(|(k, _)| {
+                let mut rest = k.get(skip..)?;
+                let key = K::decode_key(&mut rest)?;
+                Some((k, key))
+            })
+            .collect()
+    }
+
     fn iter_raw(&self, st: &Overlay<'_>, prefix: &[u8]) -> Vec<(K, V)> {
         let skip = item_prefix(self.name).len();
         st.scan_prefix(prefix)

@@ -16,8 +16,9 @@
 //! Positions are valued through the hotkeys' share pools (falling back to the raw share
 //! count where a pool values them at 0, as the reference does), the price is the AMM's spot
 //! price, and the AMM's state is cleared after the payout (`clear_protocol_liquidity`).
-//! `SubnetProtocolAlpha` (protocol chain-buys, coinbase) is taken as 0 until the coinbase
-//! module records it; root-claim state is the coinbase module's to finalise.
+//! The protocol's claimant holds `SubnetProtocolAlpha` (the coinbase's chain buys) and, for
+//! non-legacy subnets, the pool's alpha reserve. Root-claim state for the netuid is dropped
+//! first ([`crate::root_claims::finalize_all_subnet_root_dividends`]).
 
 use agora_primitives::{AccountId, SafeDiv, U64F64, U96F32};
 
@@ -79,6 +80,7 @@ pub fn dissolve_network(ctx: &mut Ctx<'_>, netuid: NetUid) -> DispatchResult {
         subnet_exists(&ctx.st, netuid) && netuid != ROOT_NETUID,
         Error::SubnetNotExists,
     )?;
+    crate::root_claims::finalize_all_subnet_root_dividends(&mut ctx.st, netuid);
     destroy_alpha_in_out_stakes(ctx, netuid);
     crate::swap::clear_protocol_liquidity(&mut ctx.st, netuid);
     remove_network(ctx, netuid);
@@ -156,11 +158,13 @@ fn destroy_alpha_in_out_stakes(ctx: &mut Ctx<'_>, netuid: NetUid) {
         }
     }
 
-    // The protocol's claim: the pool's alpha reserve (not for legacy subnets).
+    // The protocol's claim: the alpha its chain buys hold, plus the pool's alpha reserve
+    // (not for legacy subnets).
+    let bought = SUBNET_PROTOCOL_ALPHA.get(&ctx.st, &netuid);
     let protocol_alpha: u128 = if registered > TAO_IN_REFUND_DEPLOYMENT_BLOCK.get(&ctx.st) {
-        u128::from(alpha_in)
+        u128::from(alpha_in.saturating_add(bought))
     } else {
-        0
+        u128::from(bought)
     };
 
     // Every position on the subnet, hotkey by hotkey (key order; the reference's is hash
@@ -315,11 +319,14 @@ netuid_items! {
         BLOCKS_SINCE_LAST_STEP, LAST_EPOCH_BLOCK, PENDING_EPOCH_AT, SUBNET_EPOCH_INDEX,
         PENDING_SERVER_EMISSION, PENDING_VALIDATOR_EMISSION, PENDING_ROOT_ALPHA_DIVS,
         PENDING_OWNER_CUT, MINER_BURNED,
+        // coinbase records
+        ROOT_PROP, SUBNET_ALPHA_IN_EMISSION, SUBNET_TAO_IN_EMISSION, SUBNET_EXCESS_TAO,
+        SUBNET_ROOT_SELL_TAO, SUBNET_PROTOCOL_ALPHA, SUBNET_PROTOCOL_FLOW,
     ],
     prefix: [
         KEYS, UIDS, BLOCK_AT_REGISTRATION, AXONS, PROMETHEUS, NEURON_CERTIFICATES,
         ALPHA_DIVIDENDS_PER_SUBNET, LAST_HOTKEY_SWAP_ON_NETUID, LAST_HYPERPARAM_SET,
-        TEMPO_LAST_SET,
+        TEMPO_LAST_SET, ROOT_ALPHA_DIVIDENDS_PER_SUBNET,
     ],
     index_single: [LAST_UPDATE, INCENTIVE],
     index_prefix: [WEIGHTS, BONDS, WEIGHT_COMMITS],
@@ -352,6 +359,12 @@ fn remove_network(ctx: &mut Ctx<'_>, netuid: NetUid) {
         ctx.deposit(SubtensorEvent::SubnetIdentityRemoved(netuid));
     }
     remove_netuid_items(&mut ctx.st, netuid);
+    // A map with the netuid second (`TotalHotkeyAlphaLastEpoch`).
+    for (hot, n) in TOTAL_HOTKEY_ALPHA_LAST_EPOCH.keys(&ctx.st) {
+        if n == netuid {
+            TOTAL_HOTKEY_ALPHA_LAST_EPOCH.remove(&mut ctx.st, &(hot, n));
+        }
+    }
     crate::childkeys::remove_network(&mut ctx.st, netuid);
 }
 
