@@ -322,6 +322,8 @@ impl Simulation {
                 started: true,
                 params: subnet_params(spec),
                 neurons,
+                pool_tao: None,
+                pool_alpha: None,
             });
             subnets.push(SubnetSim {
                 index: i,

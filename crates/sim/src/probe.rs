@@ -12,7 +12,7 @@ use agora_runtime::storage::{
     NetUid, REVEAL_PERIOD_EPOCHS, STAKE_WEIGHT, SUBNETWORK_N, UIDS, VALIDATOR_PERMIT,
     WEIGHT_COMMITS, WEIGHTS, netuid_index,
 };
-use agora_runtime::{stake, subnets, weights};
+use agora_runtime::{staking, swap, weights};
 
 /// Rao per TAO (and per alpha).
 pub const RAO: f64 = 1e9;
@@ -77,7 +77,7 @@ pub fn uid_of(st: &Overlay<'_>, netuid: NetUid, hotkey: &AccountId) -> Option<u1
 
 /// Stake (alpha, rao) of `hotkey` on `netuid`.
 pub fn stake_of(st: &Overlay<'_>, netuid: NetUid, hotkey: &AccountId) -> u64 {
-    stake::total_hotkey_alpha(st, hotkey, netuid)
+    staking::total_hotkey_alpha(st, hotkey, netuid)
 }
 
 /// Alpha dividends paid to `hotkey` by the last epoch.
@@ -117,7 +117,7 @@ pub fn weights_row(st: &Overlay<'_>, netuid: NetUid, uid: u16) -> Vec<(u16, u16)
 
 /// Spot price of the subnet's alpha in TAO.
 pub fn price(st: &Overlay<'_>, netuid: NetUid) -> f64 {
-    subnets::register::spot_price(st, netuid).to_num::<f64>()
+    swap::current_price(st, netuid).to_num::<f64>()
 }
 
 /// `RevealPeriodEpochs`.
