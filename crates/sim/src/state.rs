@@ -117,8 +117,27 @@ impl Backend for SimState {
     }
 
     fn scan_prefix(&self, prefix: &[u8], visit: &mut dyn FnMut(&[u8], &[u8]) -> bool) {
-        let start: Box<[u8]> = prefix.into();
-        for k in self.keys.range(start..) {
+        self.scan_range(prefix, prefix, visit);
+    }
+
+    fn scan_prefix_from(
+        &self,
+        prefix: &[u8],
+        from: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) {
+        self.scan_range(prefix, from.max(prefix), visit);
+    }
+}
+
+impl SimState {
+    /// Visits the entries with keys `≥ start` that start with `prefix`, in key order.
+    fn scan_range(&self, prefix: &[u8], start: &[u8], visit: &mut dyn FnMut(&[u8], &[u8]) -> bool) {
+        use std::ops::Bound;
+        for k in self
+            .keys
+            .range::<[u8], _>((Bound::Included(start), Bound::Unbounded))
+        {
             if !k.starts_with(prefix) {
                 break;
             }
@@ -170,6 +189,19 @@ mod tests {
                 true
             });
             assert_eq!(a, b);
+            for from in [&b"item2\x000010"[..], b"item", b"item9", b"a", b"zz"] {
+                let mut a = Vec::new();
+                let mut b = Vec::new();
+                mem.scan_prefix_from(p, from, &mut |k, _| {
+                    a.push(k.to_vec());
+                    true
+                });
+                sim.scan_prefix_from(p, from, &mut |k, _| {
+                    b.push(k.to_vec());
+                    true
+                });
+                assert_eq!(a, b);
+            }
         }
         assert_eq!(sim.get(b"item1\x000001"), mem.get(b"item1\x000001"));
         assert!(sim.get(b"item1\x000001").is_some());
