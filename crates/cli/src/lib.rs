@@ -9,6 +9,7 @@
 pub mod epoch_cmd;
 pub mod epoch_io;
 pub mod genesis_cmd;
+pub mod node_cmd;
 pub mod routing_cmds;
 pub mod sdk_cmds;
 pub mod sim_cmd;

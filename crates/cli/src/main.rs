@@ -44,6 +44,28 @@ enum Command {
         /// Input file (standard input if omitted or `-`).
         file: Option<PathBuf>,
     },
+    /// Run a node: `--dev` for a single-validator development chain (docs/node.md), or
+    /// `--config FILE` for a member of a real network.
+    Node {
+        /// Development chain: one validator, funded dev accounts (//Alice … //Ferdie).
+        #[arg(long)]
+        dev: bool,
+        /// Node configuration file (TOML, docs/node.md).
+        #[arg(long, value_name = "FILE", conflicts_with = "dev")]
+        config: Option<PathBuf>,
+        /// Dev: keep the chain in this directory (default: a temporary one, deleted on exit).
+        #[arg(long, value_name = "DIR", requires = "dev")]
+        data_dir: Option<PathBuf>,
+        /// Dev: target block time in milliseconds.
+        #[arg(long, value_name = "MS", default_value_t = 250)]
+        block_time_ms: u64,
+        /// Dev: JSON-RPC (HTTP and WebSocket) address.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9944")]
+        rpc_addr: std::net::SocketAddr,
+        /// Prometheus `/metrics` address.
+        #[arg(long, value_name = "ADDR")]
+        metrics_addr: Option<std::net::SocketAddr>,
+    },
     /// Check a genesis file (docs/genesis.md) and print its genesis hash and state root.
     Genesis {
         /// The genesis JSON file.
@@ -179,6 +201,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Subnet(SubnetCmd::Routing(cmd)) => {
             agora_cli::routing_cmds::run(cmd, &cli.wallet_path, &mut std::io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Node {
+            dev,
+            config,
+            data_dir,
+            block_time_ms,
+            rpc_addr,
+            metrics_addr,
+        } => {
+            agora_cli::node_cmd::run(&agora_cli::node_cmd::NodeOptions {
+                dev,
+                config,
+                data_dir,
+                block_time_ms,
+                rpc_addr,
+                metrics_addr,
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Genesis { file } => {

@@ -17,7 +17,7 @@ use crate::event::{Event, FeeEvent, SubtensorEvent};
 use crate::extrinsic::{Extrinsic, TxError};
 use crate::fees;
 use crate::staking::alpha_fee;
-use crate::state::{Backend, ChangeSet, Overlay};
+use crate::state::{Backend, ChangeSet, Overlay, TreeChanges};
 use crate::storage::{BLOCK_NUMBER, GENESIS_HASH, NONCES, PARENT_HASH};
 use crate::types::Origin;
 
@@ -45,6 +45,8 @@ pub struct BlockOutput {
     pub changes: ChangeSet,
     /// The state root after the block.
     pub state_root: [u8; 32],
+    /// The Merkle tree's node writes for `changes` (a store applies them with the changes).
+    pub tree: TreeChanges,
     /// Events of `on_initialize` (epochs and the like).
     pub initialize_events: Vec<Event>,
     /// One receipt per extrinsic, in order.
@@ -117,8 +119,22 @@ impl<'a> BlockBuilder<'a> {
 
     /// Checks and applies one encoded extrinsic. On `Err` nothing changed.
     pub fn apply(&mut self, bytes: &[u8]) -> Result<&Receipt, TxError> {
+        self.apply_checked(bytes, true)
+    }
+
+    /// As [`BlockBuilder::apply`] but without verifying the signature again: for a block
+    /// producer whose transaction pool already verified these exact bytes against this
+    /// chain's genesis hash. Every other check runs. Importers of blocks must use
+    /// [`BlockBuilder::apply`] ([`execute_block`] does).
+    pub fn apply_preverified(&mut self, bytes: &[u8]) -> Result<&Receipt, TxError> {
+        self.apply_checked(bytes, false)
+    }
+
+    fn apply_checked(&mut self, bytes: &[u8], verify: bool) -> Result<&Receipt, TxError> {
         let xt = Extrinsic::decode_bytes(bytes)?;
-        xt.verify(&self.genesis_hash)?;
+        if verify {
+            xt.verify(&self.genesis_hash)?;
+        }
         let expected = NONCES.get(&self.ctx.st, &xt.signer);
         if xt.nonce < expected {
             return Err(TxError::Stale {
@@ -225,11 +241,12 @@ impl<'a> BlockBuilder<'a> {
 
     /// Ends the block.
     pub fn finish(self) -> BlockOutput {
-        let state_root = self.ctx.st.root();
         let (st, _) = self.ctx.finish();
+        let (changes, tree) = st.into_commit();
         BlockOutput {
-            changes: st.into_changes(),
-            state_root,
+            changes,
+            state_root: tree.root,
+            tree: tree.nodes,
             initialize_events: self.initialize_events,
             receipts: self.receipts,
         }

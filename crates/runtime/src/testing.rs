@@ -87,7 +87,8 @@ impl TestChain {
             b.apply(xt).expect("valid extrinsic");
         }
         let out = b.finish();
-        self.state.apply(out.changes.clone());
+        self.state
+            .apply_with_tree(out.changes.clone(), out.tree.clone());
         self.block = number;
         self.last_events = out.initialize_events.clone();
         for r in &out.receipts {

@@ -3,10 +3,11 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 
-use super::root::state_root;
+use super::merkle::{self, MemTree, Node, NodeKey, NodeSource, TreeChanges};
 
-/// An ordered map of byte keys to byte values: the committed state a block is applied on.
-pub trait Backend {
+/// An ordered map of byte keys to byte values, with the nodes of its Merkle tree
+/// ([`NodeSource`], see [`merkle`]): the committed state a block is applied on.
+pub trait Backend: NodeSource {
     /// The value stored under `key`, if any.
     fn get(&self, key: &[u8]) -> Option<Vec<u8>>;
 
@@ -55,6 +56,7 @@ impl ChangeSet {
 pub struct MemBackend {
     values: HashMap<Vec<u8>, Vec<u8>>,
     keys: BTreeSet<Vec<u8>>,
+    tree: MemTree,
 }
 
 impl std::fmt::Debug for MemBackend {
@@ -84,8 +86,18 @@ impl MemBackend {
         self.values.insert(key, value);
     }
 
-    /// Applies a change set: inserts and overwrites values, deletes `None` entries.
+    /// Applies a change set: inserts and overwrites values, deletes `None` entries, and
+    /// updates the Merkle tree.
     pub fn apply(&mut self, changes: ChangeSet) {
+        let tree = merkle::update(&self.tree, &changes).nodes;
+        self.apply_with_tree(changes, tree);
+    }
+
+    /// Applies a change set whose tree update is already known (from
+    /// [`BlockOutput`](crate::chain::BlockOutput)); `tree` must be
+    /// `merkle::update(self, &changes).nodes`.
+    pub fn apply_with_tree(&mut self, changes: ChangeSet, tree: TreeChanges) {
+        self.tree.apply(tree);
         for (key, value) in changes.0 {
             match value {
                 Some(v) => self.insert(key, v),
@@ -98,9 +110,14 @@ impl MemBackend {
         }
     }
 
-    /// The state root: a digest of every entry (see [`state_root`]).
+    /// The state root (see [`merkle`]).
     pub fn root(&self) -> [u8; 32] {
-        state_root(self.iter())
+        merkle::root(&self.tree)
+    }
+
+    /// The Merkle tree's stored nodes.
+    pub fn tree(&self) -> &MemTree {
+        &self.tree
     }
 
     /// Number of entries.
@@ -122,11 +139,11 @@ impl MemBackend {
 
     /// Builds a state from entries (e.g. loaded from disk).
     pub fn from_entries(entries: impl IntoIterator<Item = (Vec<u8>, Vec<u8>)>) -> Self {
-        let mut m = Self::default();
-        for (k, v) in entries {
-            m.insert(k, v);
-        }
-        m
+        let mut state = Self::new();
+        state.apply(ChangeSet(
+            entries.into_iter().map(|(k, v)| (k, Some(v))).collect(),
+        ));
+        state
     }
 
     /// Visits the entries with keys in `[start, ..)` that start with `prefix`, in key order.
@@ -144,6 +161,12 @@ impl MemBackend {
                 break;
             }
         }
+    }
+}
+
+impl NodeSource for MemBackend {
+    fn node(&self, pos: &NodeKey) -> Option<Node> {
+        self.tree.node(pos)
     }
 }
 

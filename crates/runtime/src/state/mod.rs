@@ -15,14 +15,27 @@
 //! # Invariants
 //! - Reads see exactly the writes of the open layers over the backend, newest first.
 //! - Iteration order is the byte order of keys, the same for every backend.
-//! - [`state_root`] depends only on the set of entries, never on how they were written.
+//! - The state root ([`merkle`]) depends only on the set of entries, never on how they were
+//!   written; every backend stores the nodes [`merkle::update`] computes, so a state has one
+//!   root in memory and on disk.
 
 mod backend;
+pub mod merkle;
 mod overlay;
-mod root;
 pub mod typed;
 
 pub use backend::{Backend, ChangeSet, MemBackend};
+pub use merkle::{Node, NodeKey, NodeSource, TreeChanges, TreeUpdate};
 pub use overlay::Overlay;
-pub use root::{StateHasher, state_root};
 pub use typed::{KeyPart, Map, Value};
+
+/// The root of a state holding exactly `entries`, computed from scratch (for tests and
+/// tools; a backend maintains its root incrementally).
+pub fn state_root<'a>(entries: impl Iterator<Item = (&'a [u8], &'a [u8])>) -> [u8; 32] {
+    let changes = ChangeSet(
+        entries
+            .map(|(k, v)| (k.to_vec(), Some(v.to_vec())))
+            .collect(),
+    );
+    merkle::update(&merkle::MemTree::default(), &changes).root
+}

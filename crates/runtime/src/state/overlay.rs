@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::backend::{Backend, ChangeSet};
+use super::merkle::{self, TreeUpdate};
 
 type Layer = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
 
@@ -218,11 +219,15 @@ impl<'a> Overlay<'a> {
 
     /// The root the backend would have after applying [`Overlay::changes`].
     pub fn root(&self) -> [u8; 32] {
-        let mut h = super::StateHasher::new();
-        for (k, v) in self.scan_prefix(&[]) {
-            h.entry(&k, &v);
-        }
-        h.finish()
+        merkle::update(self.base, &self.changes()).root
+    }
+
+    /// [`Overlay::into_changes`] together with the Merkle tree update they cause.
+    pub fn into_commit(self) -> (ChangeSet, TreeUpdate) {
+        let base = self.base;
+        let changes = self.into_changes();
+        let tree = merkle::update(base, &changes);
+        (changes, tree)
     }
 
     fn top(&mut self) -> &mut Layer {
