@@ -1,18 +1,18 @@
 //! The simulator's committed-state store: the runtime's [`Backend`] contract, tuned for
 //! millions of small blocks.
 //!
-//! The runtime's `MemBackend` is one `BTreeMap`, so every read walks ~15 levels comparing
-//! long keys that share their item-name prefix; in a simulation that is most of the time
-//! between epochs. `SimState` answers point reads from a hash map and keeps a sorted key
-//! set beside it for prefix scans, which must come in key order. The hash map is never
-//! iterated, so nothing that reaches the runtime depends on its order: scans go through the
-//! sorted set. The hasher is a fixed multiplicative hash (FxHash), which is fine here because
-//! the keys are the simulator's own (no adversary to flood it).
+//! Like the runtime's `MemBackend`, `SimState` answers point reads from a hash map and keeps
+//! a sorted key set beside it for prefix scans, which must come in key order. It differs in
+//! two ways that matter at simulation speed: the hasher is a fixed multiplicative hash
+//! (FxHash, fine here because the keys are the simulator's own, with no adversary to flood
+//! it) instead of SipHash, and it keeps no Merkle tree (the simulator never computes a state
+//! root, see [`NodeSource`] below). The hash map is never iterated, so nothing that reaches
+//! the runtime depends on its order: scans go through the sorted set.
 
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use agora_runtime::state::{Backend, ChangeSet, MemBackend};
+use agora_runtime::state::{Backend, ChangeSet, MemBackend, Node, NodeKey, NodeSource};
 
 /// FxHash: rotate, xor, multiply per 8-byte word.
 #[derive(Default, Clone, Copy)]
@@ -108,6 +108,16 @@ impl SimState {
         self.keys
             .iter()
             .filter_map(|k| self.values.get(k).map(|v| (&k[..], v.as_slice())))
+    }
+}
+
+/// `SimState` keeps no Merkle tree: the simulator ends every block with
+/// `BlockBuilder::finish_unrooted`, which never reads a node, so maintaining one (hashing
+/// every changed path per block) would be pure cost. A rooted `finish` over this store
+/// would see an empty tree; [`crate::chain::SimChain`] never calls it.
+impl NodeSource for SimState {
+    fn node(&self, _pos: &NodeKey) -> Option<Node> {
+        None
     }
 }
 
