@@ -25,14 +25,14 @@ use agora_runtime::call::Call;
 use agora_runtime::genesis::{GenesisConfig, GenesisError, GenesisNeuron, GenesisSubnet};
 use agora_runtime::governance::AdminCall;
 use agora_runtime::state::Overlay;
-use agora_runtime::storage::ALPHA_VALUES;
+use agora_runtime::storage::{ALPHA_VALUES, ROOT_NETUID};
 
 use crate::chain::{Accounts, CallResult, Sender, SimChain};
 use crate::metrics::{EpochRecord, GroupRecord, RunSummary, TeamRecord, summarize};
 use crate::probe::{self, RAO};
 use crate::rng::Rng;
 use crate::scenario::{
-    Behaviour, CopySource, Dist, OWNER_TEAM, Scenario, ScenarioError, SubnetSpec,
+    Behaviour, CopySource, Dist, OWNER_TEAM, Scenario, ScenarioError, StakeVia, SubnetSpec,
 };
 use crate::stats::{gini, median, nakamoto, pearson, spearman};
 
@@ -108,6 +108,19 @@ struct Validator {
     last: Option<(Vec<u16>, Vec<u16>)>,
     since_observation: u32,
     commits: Vec<Commit>,
+    /// Coldkeys staking to this validator's hotkey (besides its own).
+    nominators: Vec<AccountId>,
+}
+
+/// TAO a funded account keeps beyond what it stakes (fees, existential deposit).
+const FUNDING_MARGIN: u64 = 1_000_000_000;
+
+/// A staking call of block 1.
+struct StakeCall {
+    coldkey: AccountId,
+    hotkey: AccountId,
+    netuid: u16,
+    tao: u64,
 }
 
 struct MinerGroupState {
@@ -133,6 +146,10 @@ struct SubnetSim {
     validators: Vec<Validator>,
     groups: Vec<MinerGroupState>,
     prev_stake: BTreeMap<AccountId, u64>,
+    /// Alpha of each (hotkey, coldkey) position of the validators at the previous record.
+    prev_positions: BTreeMap<(AccountId, AccountId), u64>,
+    /// TAO the coinbase put into the pool since the previous record.
+    tao_emitted: u64,
     epochs: u64,
     failed: u32,
     registered: u32,
@@ -141,6 +158,7 @@ struct SubnetSim {
 
 enum Tag {
     Setup,
+    Stake(usize),
     Weights(usize),
     Reveal(usize),
     Commit(usize, usize, Commit),
@@ -151,9 +169,11 @@ impl Tag {
     fn subnet(&self) -> Option<usize> {
         match self {
             Tag::Setup => None,
-            Tag::Weights(s) | Tag::Reveal(s) | Tag::Commit(s, ..) | Tag::Register(s, ..) => {
-                Some(*s)
-            }
+            Tag::Stake(s)
+            | Tag::Weights(s)
+            | Tag::Reveal(s)
+            | Tag::Commit(s, ..)
+            | Tag::Register(s, ..) => Some(*s),
         }
     }
 }
@@ -166,6 +186,8 @@ struct Simulation {
     records: Vec<EpochRecord>,
     log: Vec<String>,
     logged: BTreeSet<String>,
+    /// Block-1 staking calls per subnet (own stake, root stake, nominations).
+    stake_calls: Vec<Vec<StakeCall>>,
 }
 
 fn label(subnet: usize, parts: &str) -> String {
@@ -212,15 +234,22 @@ impl Simulation {
         if let Some(t) = scn.chain.stake_threshold {
             params.insert("StakeThreshold".to_string(), probe::to_rao(t));
         }
+        if let Some(w) = scn.chain.tao_weight {
+            params.insert("TaoWeight".to_string(), probe::to_u64_fraction(w));
+        }
         let mut balances = Vec::new();
         let mut gen_subnets = Vec::new();
         let mut subnets = Vec::new();
+        let mut stake_calls = Vec::new();
         for (i, spec) in scn.subnets.iter().enumerate() {
             let netuid = u16::try_from(i + 1).unwrap_or(u16::MAX);
             let owner_coldkey = accounts.account(&label(i, "owner/coldkey"));
             let owner_hotkey = accounts.account(&label(i, "owner/hotkey"));
             let mut neurons = Vec::new();
             let mut validators = Vec::new();
+            let mut calls = Vec::new();
+            let mut genesis_alpha = 0u64;
+            let mut staked_tao = 0u64;
             for (g, group) in spec.validators.iter().enumerate() {
                 let mut rngs: Vec<Rng> = (0..group.count)
                     .map(|k| {
@@ -241,10 +270,59 @@ impl Simulation {
                         accounts
                             .account(&label(i, &format!("validator/{}/{k}/coldkey", group.name)))
                     };
+                    let agent = format!("validator/{}/{k}", group.name);
+                    let own = probe::to_rao(stake);
+                    let mut funding = 0u64;
+                    let genesis_stake = match group.stake_via {
+                        StakeVia::Genesis => own,
+                        StakeVia::AddStake => {
+                            funding = funding.saturating_add(own);
+                            staked_tao = staked_tao.saturating_add(own);
+                            calls.push(StakeCall {
+                                coldkey,
+                                hotkey,
+                                netuid,
+                                tao: own,
+                            });
+                            0
+                        }
+                    };
+                    genesis_alpha = genesis_alpha.saturating_add(genesis_stake);
+                    if let Some(root) = &group.root_stake {
+                        let mut rng = Rng::stream(scn.seed, &label(i, &format!("{agent}/root")));
+                        let tao = probe::to_rao(root.sample(&mut rng));
+                        funding = funding.saturating_add(tao);
+                        calls.push(StakeCall {
+                            coldkey,
+                            hotkey,
+                            netuid: ROOT_NETUID,
+                            tao,
+                        });
+                    }
+                    if funding > 0 {
+                        balances.push((coldkey.to_hex(), funding.saturating_add(FUNDING_MARGIN)));
+                    }
+                    let mut nominators = Vec::new();
+                    if let Some(n) = &group.nominators {
+                        for j in 0..n.count {
+                            let who = format!("{agent}/nominator/{j}");
+                            let nominator = accounts.account(&label(i, &format!("{who}/coldkey")));
+                            let mut rng = Rng::stream(scn.seed, &label(i, &who));
+                            let tao = probe::to_rao(n.stake.sample(&mut rng));
+                            balances.push((nominator.to_hex(), tao.saturating_add(FUNDING_MARGIN)));
+                            calls.push(StakeCall {
+                                coldkey: nominator,
+                                hotkey,
+                                netuid,
+                                tao,
+                            });
+                            nominators.push(nominator);
+                        }
+                    }
                     neurons.push(GenesisNeuron {
                         hotkey: hotkey.to_hex(),
                         coldkey: coldkey.to_hex(),
-                        stake: probe::to_rao(stake),
+                        stake: genesis_stake,
                     });
                     validators.push(Validator {
                         group: g,
@@ -255,6 +333,7 @@ impl Simulation {
                         last: None,
                         since_observation: 0,
                         commits: Vec::new(),
+                        nominators,
                     });
                 }
             }
@@ -315,15 +394,20 @@ impl Simulation {
                     });
                 }
             }
+            let pool = pool_of(spec, genesis_alpha, staked_tao);
+            let mut params = subnet_params(spec);
+            params.insert("SubnetMovingPrice".to_string(), pool.moving_price);
             gen_subnets.push(GenesisSubnet {
                 netuid,
                 owner_coldkey: owner_coldkey.to_hex(),
                 owner_hotkey: owner_hotkey.to_hex(),
                 started: true,
-                params: subnet_params(spec),
+                params,
                 neurons,
-                ..GenesisSubnet::default()
+                pool_tao: Some(pool.tao),
+                pool_alpha: Some(pool.alpha),
             });
+            stake_calls.push(calls);
             subnets.push(SubnetSim {
                 index: i,
                 netuid,
@@ -338,6 +422,8 @@ impl Simulation {
                 validators,
                 groups,
                 prev_stake: BTreeMap::new(),
+                prev_positions: BTreeMap::new(),
+                tao_emitted: 0,
                 epochs: 0,
                 failed: 0,
                 registered: 0,
@@ -360,19 +446,13 @@ impl Simulation {
             records: Vec::new(),
             log: Vec::new(),
             logged: BTreeSet::new(),
+            stake_calls,
         };
         for s in &mut sim.subnets {
-            let st_stakes: Vec<(AccountId, u64)> = sim.chain.read(|st| {
-                s.validators
-                    .iter()
-                    .map(|v| v.hotkey)
-                    .chain(s.miners.iter().map(|m| m.hotkey))
-                    .chain(std::iter::once(s.owner_hotkey))
-                    .map(|h| (h, probe::stake_of(st, s.netuid, &h)))
-                    .collect()
+            sim.chain.read(|st| {
+                snapshot(s, st);
+                refresh_uids(s, st);
             });
-            s.prev_stake = st_stakes.into_iter().collect();
-            sim.chain.read(|st| refresh_uids(s, st));
         }
         sim.queue_setup();
         Ok(sim)
@@ -405,6 +485,22 @@ impl Simulation {
                 });
             }
         }
+        // A fresh chain has staking on root switched off (mainnet's was switched on by a
+        // migration, protocol.md §5.2); scenarios with root stake switch it on.
+        let roots = self
+            .stake_calls
+            .iter()
+            .flatten()
+            .any(|c| c.netuid == ROOT_NETUID);
+        if roots {
+            calls.insert(
+                0,
+                AdminCall::sudo_set_subtoken_enabled {
+                    netuid: ROOT_NETUID,
+                    subtoken_enabled: true,
+                },
+            );
+        }
         for c in calls {
             self.queue
                 .push((Sender::Root, Call::AdminUtils(c), Tag::Setup));
@@ -412,12 +508,28 @@ impl Simulation {
         for s in &self.subnets {
             for v in &s.validators {
                 if let Some(take) = s.spec.validators[v.group].take {
-                    self.queue.push((
-                        Sender::Account(v.coldkey),
-                        probe::decrease_take_call(v.hotkey, probe::to_u16_fraction(take)),
-                        Tag::Setup,
-                    ));
+                    let take = probe::to_u16_fraction(take);
+                    // Every hotkey starts at the maximum take; only a lower one needs a call.
+                    if take < self.chain.read(|st| probe::take(st, &v.hotkey)) {
+                        self.queue.push((
+                            Sender::Account(v.coldkey),
+                            probe::decrease_take_call(v.hotkey, take),
+                            Tag::Setup,
+                        ));
+                    }
                 }
+            }
+        }
+        for (i, calls) in std::mem::take(&mut self.stake_calls)
+            .into_iter()
+            .enumerate()
+        {
+            for c in calls {
+                self.queue.push((
+                    Sender::Account(c.coldkey),
+                    probe::add_stake_call(c.hotkey, c.netuid, c.tao),
+                    Tag::Stake(i),
+                ));
             }
         }
     }
@@ -461,8 +573,20 @@ impl Simulation {
             let block = self.chain.block();
             for i in 0..self.subnets.len() {
                 let netuid = self.subnets[i].netuid;
-                if self.chain.read(|st| probe::last_epoch_block(st, netuid)) == block {
+                let (epoch, tao) = self.chain.read(|st| {
+                    (
+                        probe::last_epoch_block(st, netuid) == block,
+                        probe::block_tao_emission(st, netuid),
+                    )
+                });
+                let s = &mut self.subnets[i];
+                s.tao_emitted = s.tao_emitted.saturating_add(tao);
+                if epoch {
                     self.on_epoch(i);
+                } else if block == 1 {
+                    // Block 1 staked and nominated: yields are measured from here.
+                    let s = &mut self.subnets[i];
+                    self.chain.read(|st| snapshot(s, st));
                 }
             }
             if block.is_multiple_of(4096) {
@@ -484,6 +608,7 @@ impl Simulation {
         if !ok {
             let what = match &tag {
                 Tag::Setup => "setup call",
+                Tag::Stake(_) => "add_stake",
                 Tag::Weights(_) => "set_weights",
                 Tag::Reveal(_) => "reveal_weights",
                 Tag::Commit(..) => "commit_weights",
@@ -591,6 +716,62 @@ impl Simulation {
     }
 }
 
+/// A subnet's pool at genesis.
+struct Pool {
+    tao: u64,
+    alpha: u64,
+    /// `SubnetMovingPrice` in rao per alpha.
+    moving_price: u64,
+}
+
+/// The smallest default pool: 1 000 alpha.
+const MIN_POOL_ALPHA: u64 = 1_000_000_000_000;
+
+/// The genesis pool of `spec`: `pool_alpha` alpha (default: the validators' own stake in
+/// alpha, genesis alpha plus `add_stake` TAO at the genesis price, at least 1 000) and
+/// `price · pool_alpha` TAO; the moving price starts at `moving_price` (default the price,
+/// capped at 1 like the EMA).
+fn pool_of(spec: &SubnetSpec, genesis_alpha: u64, staked_tao: u64) -> Pool {
+    let price = spec.price.unwrap_or(1.0);
+    let alpha = spec.pool_alpha.map_or_else(
+        || {
+            let bought = probe::to_rao(staked_tao as f64 / RAO / price);
+            genesis_alpha.saturating_add(bought).max(MIN_POOL_ALPHA)
+        },
+        probe::to_rao,
+    );
+    Pool {
+        tao: probe::to_rao(alpha as f64 / RAO * price),
+        alpha,
+        moving_price: probe::to_rao(spec.moving_price.unwrap_or(price.min(1.0))),
+    }
+}
+
+/// Records every stake and validator position as the base of the next record's yields.
+fn snapshot(s: &mut SubnetSim, st: &Overlay<'_>) {
+    let netuid = s.netuid;
+    s.prev_stake = s
+        .validators
+        .iter()
+        .map(|v| v.hotkey)
+        .chain(s.miners.iter().map(|m| m.hotkey))
+        .chain(std::iter::once(s.owner_hotkey))
+        .map(|h| (h, probe::stake_of(st, netuid, &h)))
+        .collect();
+    s.prev_positions = positions(s, st);
+}
+
+/// Alpha of every validator's own and nominated positions.
+fn positions(s: &SubnetSim, st: &Overlay<'_>) -> BTreeMap<(AccountId, AccountId), u64> {
+    let mut out = BTreeMap::new();
+    for v in &s.validators {
+        for c in std::iter::once(&v.coldkey).chain(&v.nominators) {
+            out.insert((v.hotkey, *c), probe::position(st, s.netuid, &v.hotkey, c));
+        }
+    }
+    out
+}
+
 /// Genesis parameters of a subnet (names of docs/genesis.md).
 fn subnet_params(spec: &SubnetSpec) -> BTreeMap<String, u64> {
     let mut p = BTreeMap::new();
@@ -656,6 +837,7 @@ fn entity(team: Option<&String>, coldkey: &AccountId) -> String {
 
 fn measure(s: &mut SubnetSim, st: &Overlay<'_>, block: u64) -> EpochRecord {
     let netuid = s.netuid;
+    let market = probe::market(st, netuid);
     let out = probe::epoch_outputs(st, netuid);
     let total_emission: u64 = out.emission.iter().copied().fold(0u64, u64::saturating_add);
     let share = |uid: Option<u16>| -> f64 {
@@ -686,6 +868,24 @@ fn measure(s: &mut SubnetSim, st: &Overlay<'_>, block: u64) -> EpochRecord {
     let prev = |h: &AccountId| s.prev_stake.get(h).copied().unwrap_or(0);
     let now = |h: &AccountId| stake_now.get(h).copied().unwrap_or(0);
     let earned = |h: &AccountId| tao(now(h).saturating_sub(prev(h)));
+    // Dividends before the take: the chain records the stakers' part.
+    let before_take = |h: &AccountId, after: u64| -> f64 {
+        let kept = 1.0 - f64::from(probe::take(st, h)) / f64::from(u16::MAX);
+        if kept > 0.0 { tao(after) / kept } else { 0.0 }
+    };
+    let gross = |h: &AccountId| before_take(h, probe::dividends_of(st, netuid, h));
+    let positions_now = positions(s, st);
+    let position_growth = |keys: &mut dyn Iterator<Item = (AccountId, AccountId)>| {
+        let (mut before, mut after) = (0u64, 0u64);
+        for k in keys {
+            before = before.saturating_add(s.prev_positions.get(&k).copied().unwrap_or(0));
+            after = after.saturating_add(positions_now.get(&k).copied().unwrap_or(0));
+        }
+        (before, after)
+    };
+    let growth_rate = |(before, after): (u64, u64)| {
+        (before > 0).then(|| (tao(after) - tao(before)) / tao(before))
+    };
 
     // Correlation of incentive with true quality over registered miners.
     let (mut qs, mut is) = (Vec::new(), Vec::new());
@@ -703,7 +903,7 @@ fn measure(s: &mut SubnetSim, st: &Overlay<'_>, block: u64) -> EpochRecord {
         if b == Behaviour::Honest {
             let p = tao(prev(&v.hotkey));
             if p > 0.0 {
-                honest_yields.push(tao(probe::dividends_of(st, netuid, &v.hotkey)) / p);
+                honest_yields.push(gross(&v.hotkey) / p);
             }
             honest_earned += earned(&v.hotkey);
             honest_prev += p;
@@ -734,6 +934,7 @@ fn measure(s: &mut SubnetSim, st: &Overlay<'_>, block: u64) -> EpochRecord {
             relative_dividend_rate: None,
             mean_quality: (!qualities.is_empty())
                 .then(|| qualities.iter().sum::<f64>() / qualities.len() as f64),
+            ..GroupRecord::default()
         });
     }
     let total_validator_stake: f64 = s
@@ -748,12 +949,23 @@ fn measure(s: &mut SubnetSim, st: &Overlay<'_>, block: u64) -> EpochRecord {
             .iter()
             .filter(|v| v.group == g && v.uid.is_some())
             .collect();
-        let dividends: f64 = members
+        let dividends: f64 = members.iter().map(|v| gross(&v.hotkey)).sum();
+        let after_take: f64 = members
             .iter()
             .map(|v| tao(probe::dividends_of(st, netuid, &v.hotkey)))
             .sum();
+        let root_dividends: f64 = members
+            .iter()
+            .map(|v| before_take(&v.hotkey, probe::root_dividends_of(st, netuid, &v.hotkey)))
+            .sum();
         let prev_stake: f64 = members.iter().map(|v| tao(prev(&v.hotkey))).sum();
         let yld = (prev_stake > 0.0).then(|| dividends / prev_stake);
+        let nominated = position_growth(
+            &mut members
+                .iter()
+                .flat_map(|v| v.nominators.iter().map(|c| (v.hotkey, *c))),
+        );
+        let own = position_growth(&mut members.iter().map(|v| (v.hotkey, v.coldkey)));
         groups.push(GroupRecord {
             name: spec.name.clone(),
             role: "validator".into(),
@@ -762,6 +974,14 @@ fn measure(s: &mut SubnetSim, st: &Overlay<'_>, block: u64) -> EpochRecord {
             members: u32::try_from(members.len()).unwrap_or(u32::MAX),
             stake: members.iter().map(|v| tao(now(&v.hotkey))).sum(),
             dividends,
+            root_dividends,
+            root_stake: members
+                .iter()
+                .map(|v| tao(probe::root_stake_of(st, &v.hotkey)))
+                .sum(),
+            nominators: u32::try_from(members.iter().map(|v| v.nominators.len()).sum::<usize>())
+                .unwrap_or(u32::MAX),
+            nominator_stake: tao(nominated.1),
             earned: members.iter().map(|v| earned(&v.hotkey)).sum(),
             emission_share: members.iter().map(|v| share(v.uid)).sum(),
             dividend_yield: yld,
@@ -769,6 +989,9 @@ fn measure(s: &mut SubnetSim, st: &Overlay<'_>, block: u64) -> EpochRecord {
                 (Some(y), Some(h)) if h > 0.0 => Some(y / h),
                 _ => None,
             },
+            staker_yield: (prev_stake > 0.0).then(|| after_take / prev_stake),
+            nominator_yield: growth_rate(nominated),
+            owner_yield: growth_rate(own),
             mean_quality: None,
         });
     }
@@ -863,6 +1086,12 @@ fn measure(s: &mut SubnetSim, st: &Overlay<'_>, block: u64) -> EpochRecord {
         incentive_quality_spearman: spearman(&qs, &is),
         emission: tao(total_emission),
         price: probe::price(st, netuid),
+        moving_price: market.moving_price,
+        tao_emission: tao(s.tao_emitted),
+        tao_reserve: tao(market.tao_reserve),
+        alpha_reserve: tao(market.alpha_reserve),
+        alpha_outstanding: tao(market.alpha_outstanding),
+        root_proportion: market.root_proportion,
         stake_gini: gini(&validator_stakes),
         stake_nakamoto: nakamoto(&stake_entities, 0.5),
         reward_gini: gini(&uid_emission),
@@ -880,7 +1109,9 @@ fn measure(s: &mut SubnetSim, st: &Overlay<'_>, block: u64) -> EpochRecord {
     };
     s.failed = 0;
     s.registered = 0;
+    s.tao_emitted = 0;
     s.prev_stake = stake_now;
+    s.prev_positions = positions_now;
     record
 }
 

@@ -4,8 +4,14 @@
 //! Definitions (docs/sim.md has the long form):
 //! - *earned*: growth of a hotkey's stake since the previous epoch record — everything the
 //!   chain paid it (incentive, dividends, owner cut);
+//! - *dividends* of a validator: its alpha dividends of this epoch before its delegate take
+//!   (the chain records the part after the take, `AlphaDividendsPerSubnet`; the take goes
+//!   to the validator's coldkey);
 //! - *dividend yield* of a validator group: dividends paid by this epoch over the group's
-//!   stake at the previous record;
+//!   stake at the previous record; *staker yield*: the same after the take, what every
+//!   unit staked to the hotkey earns; *nominator yield* and *owner yield*: the measured
+//!   growth of the nominators' and of the validators' own positions over their size at the
+//!   previous record;
 //! - *relative dividend rate* of a group: its yield over the median yield of the honest
 //!   validators (1 = as good as honest validation);
 //! - *return on stake* of a team: everything its validators and miners earned over their
@@ -35,8 +41,17 @@ pub struct GroupRecord {
     pub members: u32,
     /// Stake at this record (TAO-denominated alpha).
     pub stake: f64,
-    /// Dividends paid by this epoch (validators).
+    /// Alpha dividends of this epoch before the delegate take (validators).
     pub dividends: f64,
+    /// Root dividends of this epoch before the take (validators with root stake): alpha
+    /// made claimable by the hotkey's root stakers.
+    pub root_dividends: f64,
+    /// TAO staked on root to the members' hotkeys.
+    pub root_stake: f64,
+    /// Nominator positions on the members' hotkeys.
+    pub nominators: u32,
+    /// Alpha of those positions.
+    pub nominator_stake: f64,
     /// Stake growth since the previous record.
     pub earned: f64,
     /// Share of this epoch's emission.
@@ -45,6 +60,13 @@ pub struct GroupRecord {
     pub dividend_yield: Option<f64>,
     /// Yield over the honest validators' median yield.
     pub relative_dividend_rate: Option<f64>,
+    /// Dividends after the take over stake at the previous record (what each staked unit
+    /// earns).
+    pub staker_yield: Option<f64>,
+    /// Growth of the nominators' positions over their alpha at the previous record.
+    pub nominator_yield: Option<f64>,
+    /// Growth of the validators' own positions over their alpha at the previous record.
+    pub owner_yield: Option<f64>,
     /// Mean true quality of the members (miners).
     pub mean_quality: Option<f64>,
 }
@@ -83,6 +105,19 @@ pub struct EpochRecord {
     pub emission: f64,
     /// Spot price of alpha in TAO.
     pub price: f64,
+    /// `SubnetMovingPrice` (the EMA the emission shares use), TAO per alpha.
+    pub moving_price: f64,
+    /// TAO the coinbase put into the pool since the previous record (injection and chain
+    /// buys).
+    pub tao_emission: f64,
+    /// TAO in the pool (`SubnetTAO`).
+    pub tao_reserve: f64,
+    /// Alpha in the pool (`SubnetAlphaIn`).
+    pub alpha_reserve: f64,
+    /// Alpha outside the pool (`SubnetAlphaOut`: stakes, protocol alpha, pending).
+    pub alpha_outstanding: f64,
+    /// `RootProp`: the root proportion the coinbase used.
+    pub root_proportion: f64,
     /// Gini of validator stakes.
     pub stake_gini: Option<f64>,
     /// Nakamoto coefficient of validator stake over entities.
@@ -122,6 +157,10 @@ pub struct SubnetSummary {
     pub emission: f64,
     /// Last price.
     pub price: f64,
+    /// Last moving price.
+    pub moving_price: f64,
+    /// TAO the coinbase put into the pool over the averaged epochs.
+    pub tao_emission: f64,
     /// Mean stake Gini.
     pub stake_gini: Option<f64>,
     /// Mean reward Gini.
@@ -134,6 +173,12 @@ pub struct SubnetSummary {
     pub relative_dividend_rate: BTreeMap<String, Option<f64>>,
     /// Mean dividend yield per validator group.
     pub dividend_yield: BTreeMap<String, Option<f64>>,
+    /// Mean staker yield (after the take) per validator group.
+    pub staker_yield: BTreeMap<String, Option<f64>>,
+    /// Mean nominator yield per validator group (groups with nominators).
+    pub nominator_yield: BTreeMap<String, Option<f64>>,
+    /// Mean owner yield per validator group.
+    pub owner_yield: BTreeMap<String, Option<f64>>,
     /// Mean return on stake per team.
     pub team_return_on_stake: BTreeMap<String, Option<f64>>,
     /// Mean relative return per team.
@@ -175,6 +220,8 @@ pub fn summarize(
         incentive_quality_spearman: mean(&|r| r.incentive_quality_spearman),
         emission: kept.iter().map(|r| r.emission).sum(),
         price: kept.last().map_or(0.0, |r| r.price),
+        moving_price: kept.last().map_or(0.0, |r| r.moving_price),
+        tao_emission: kept.iter().map(|r| r.tao_emission).sum(),
         stake_gini: mean(&|r| r.stake_gini),
         reward_gini: mean(&|r| r.reward_gini),
         stake_nakamoto: kept.last().and_then(|r| r.stake_nakamoto),
@@ -196,6 +243,14 @@ pub fn summarize(
             .insert(g.name.clone(), pick(&|x| x.relative_dividend_rate));
         s.dividend_yield
             .insert(g.name.clone(), pick(&|x| x.dividend_yield));
+        s.staker_yield
+            .insert(g.name.clone(), pick(&|x| x.staker_yield));
+        s.owner_yield
+            .insert(g.name.clone(), pick(&|x| x.owner_yield));
+        if g.nominators > 0 {
+            s.nominator_yield
+                .insert(g.name.clone(), pick(&|x| x.nominator_yield));
+        }
     }
     for t in &first.teams {
         let pick = |f: &dyn Fn(&TeamRecord) -> Option<f64>| {

@@ -36,13 +36,14 @@ pub fn json(run: &RunOutput) -> String {
 pub fn epochs_csv(run: &RunOutput) -> String {
     let mut out = String::from(
         "subnet,netuid,epoch,block,incentive_quality_pearson,incentive_quality_spearman,\
-         emission,price,stake_gini,stake_nakamoto,reward_gini,reward_nakamoto,\
-         independent_emission_share,independent_stake_share,failed_calls\n",
+         emission,price,moving_price,tao_emission,tao_reserve,alpha_reserve,\
+         alpha_outstanding,root_proportion,stake_gini,stake_nakamoto,reward_gini,\
+         reward_nakamoto,independent_emission_share,independent_stake_share,failed_calls\n",
     );
     for r in &run.records {
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             r.subnet,
             r.netuid,
             r.epoch,
@@ -51,6 +52,12 @@ pub fn epochs_csv(run: &RunOutput) -> String {
             opt(r.incentive_quality_spearman),
             r.emission,
             r.price,
+            r.moving_price,
+            r.tao_emission,
+            r.tao_reserve,
+            r.alpha_reserve,
+            r.alpha_outstanding,
+            r.root_proportion,
             opt(r.stake_gini),
             opt_usize(r.stake_nakamoto),
             opt(r.reward_gini),
@@ -66,14 +73,15 @@ pub fn epochs_csv(run: &RunOutput) -> String {
 /// One row per subnet, epoch and group.
 pub fn groups_csv(run: &RunOutput) -> String {
     let mut out = String::from(
-        "subnet,epoch,group,role,behaviour,team,members,stake,dividends,earned,\
-         emission_share,dividend_yield,relative_dividend_rate,mean_quality\n",
+        "subnet,epoch,group,role,behaviour,team,members,stake,dividends,root_dividends,\
+         root_stake,nominators,nominator_stake,earned,emission_share,dividend_yield,\
+         relative_dividend_rate,staker_yield,nominator_yield,owner_yield,mean_quality\n",
     );
     for r in &run.records {
         for g in &r.groups {
             let _ = writeln!(
                 out,
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                 r.subnet,
                 r.epoch,
                 csv_field(&g.name),
@@ -83,10 +91,17 @@ pub fn groups_csv(run: &RunOutput) -> String {
                 g.members,
                 g.stake,
                 g.dividends,
+                g.root_dividends,
+                g.root_stake,
+                g.nominators,
+                g.nominator_stake,
                 g.earned,
                 g.emission_share,
                 opt(g.dividend_yield),
                 opt(g.relative_dividend_rate),
+                opt(g.staker_yield),
+                opt(g.nominator_yield),
+                opt(g.owner_yield),
                 opt(g.mean_quality)
             );
         }
@@ -142,6 +157,8 @@ pub fn sweep_csv(points: &[PointResult]) -> String {
                 opt(s.incentive_quality_spearman),
             ));
             cols.push((format!("{pre}emission"), s.emission.to_string()));
+            cols.push((format!("{pre}tao_emission"), s.tao_emission.to_string()));
+            cols.push((format!("{pre}price"), s.price.to_string()));
             cols.push((format!("{pre}stake_gini"), opt(s.stake_gini)));
             cols.push((format!("{pre}reward_gini"), opt(s.reward_gini)));
             cols.push((
@@ -153,6 +170,12 @@ pub fn sweep_csv(points: &[PointResult]) -> String {
             }
             for (g, v) in &s.dividend_yield {
                 cols.push((format!("{pre}dividend_yield.{g}"), opt(*v)));
+            }
+            for (g, v) in &s.staker_yield {
+                cols.push((format!("{pre}staker_yield.{g}"), opt(*v)));
+            }
+            for (g, v) in &s.nominator_yield {
+                cols.push((format!("{pre}nominator_yield.{g}"), opt(*v)));
             }
             for (t, v) in &s.team_relative_return {
                 cols.push((format!("{pre}team_relative_return.{t}"), opt(*v)));

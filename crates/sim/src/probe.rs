@@ -5,11 +5,14 @@
 //! where stake or prices live (share pools, the AMM), only this module follows.
 
 use agora_primitives::AccountId;
+use agora_primitives::{I96F32, U96F32};
 use agora_runtime::call::{Call, SubtensorCall};
 use agora_runtime::state::Overlay;
 use agora_runtime::storage::{
-    ALPHA_DIVIDENDS_PER_SUBNET, CONSENSUS, EMISSION, INCENTIVE, KEYS, LAST_MECHANISM_STEP_BLOCK,
-    NetUid, REVEAL_PERIOD_EPOCHS, STAKE_WEIGHT, SUBNETWORK_N, UIDS, VALIDATOR_PERMIT,
+    ALPHA_DIVIDENDS_PER_SUBNET, CONSENSUS, DELEGATES, EMISSION, INCENTIVE, KEYS,
+    LAST_MECHANISM_STEP_BLOCK, NetUid, REVEAL_PERIOD_EPOCHS, ROOT_ALPHA_DIVIDENDS_PER_SUBNET,
+    ROOT_NETUID, ROOT_PROP, STAKE_WEIGHT, SUBNET_ALPHA_IN, SUBNET_ALPHA_OUT, SUBNET_EXCESS_TAO,
+    SUBNET_MOVING_PRICE, SUBNET_TAO, SUBNET_TAO_IN_EMISSION, SUBNETWORK_N, UIDS, VALIDATOR_PERMIT,
     WEIGHT_COMMITS, WEIGHTS, netuid_index,
 };
 use agora_runtime::{staking, swap, weights};
@@ -39,6 +42,22 @@ pub fn to_rao(x: f64) -> u64 {
 /// A fraction → parts per million (`BondsMovingAverage`).
 pub fn to_ppm(x: f64) -> u64 {
     to_rao(x / 1000.0)
+}
+
+/// A fraction in [0, 1] → the runtime's u64 proportion (`x · (2^64 − 1)`, `TaoWeight`).
+pub fn to_u64_fraction(x: f64) -> u64 {
+    let r = (x.clamp(0.0, 1.0) * u64::MAX as f64).round();
+    if r >= u64::MAX as f64 {
+        u64::MAX
+    } else {
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "clamped to 0..2^64"
+        )]
+        let v = r as u64;
+        v
+    }
 }
 
 /// A fraction in [0, 1] → the runtime's u16 proportion (`x · 65535`, rounded).
@@ -77,12 +96,67 @@ pub fn uid_of(st: &Overlay<'_>, netuid: NetUid, hotkey: &AccountId) -> Option<u1
 
 /// Stake (alpha, rao) of `hotkey` on `netuid`.
 pub fn stake_of(st: &Overlay<'_>, netuid: NetUid, hotkey: &AccountId) -> u64 {
-    staking::shares::total_hotkey_alpha(st, hotkey, netuid)
+    staking::total_hotkey_alpha(st, hotkey, netuid)
 }
 
-/// Alpha dividends paid to `hotkey` by the last epoch.
+/// Alpha of `coldkey`'s position on `hotkey` on `netuid`.
+pub fn position(st: &Overlay<'_>, netuid: NetUid, hotkey: &AccountId, coldkey: &AccountId) -> u64 {
+    staking::alpha(st, hotkey, coldkey, netuid)
+}
+
+/// TAO staked on root to `hotkey`.
+pub fn root_stake_of(st: &Overlay<'_>, hotkey: &AccountId) -> u64 {
+    staking::total_hotkey_alpha(st, hotkey, ROOT_NETUID)
+}
+
+/// Alpha dividends the last epoch paid to `hotkey`'s stakers after its take
+/// (`AlphaDividendsPerSubnet`).
 pub fn dividends_of(st: &Overlay<'_>, netuid: NetUid, hotkey: &AccountId) -> u64 {
     ALPHA_DIVIDENDS_PER_SUBNET.get(st, &(netuid, *hotkey))
+}
+
+/// Root dividends the last epoch made claimable by `hotkey`'s root stakers after its take
+/// (`RootAlphaDividendsPerSubnet`).
+pub fn root_dividends_of(st: &Overlay<'_>, netuid: NetUid, hotkey: &AccountId) -> u64 {
+    ROOT_ALPHA_DIVIDENDS_PER_SUBNET.get(st, &(netuid, *hotkey))
+}
+
+/// `hotkey`'s delegate take (`Delegates`, u16 parts; every hotkey starts at the maximum).
+pub fn take(st: &Overlay<'_>, hotkey: &AccountId) -> u16 {
+    DELEGATES.get(st, hotkey)
+}
+
+/// TAO the coinbase put into the pool in the last block: the injection
+/// (`SubnetTaoInEmission`) and the chain buy (`SubnetExcessTao`).
+pub fn block_tao_emission(st: &Overlay<'_>, netuid: NetUid) -> u64 {
+    SUBNET_TAO_IN_EMISSION
+        .get(st, &netuid)
+        .saturating_add(SUBNET_EXCESS_TAO.get(st, &netuid))
+}
+
+/// The pool and supply of a subnet, in rao.
+pub struct Market {
+    /// `SubnetTAO`.
+    pub tao_reserve: u64,
+    /// `SubnetAlphaIn`.
+    pub alpha_reserve: u64,
+    /// `SubnetAlphaOut`.
+    pub alpha_outstanding: u64,
+    /// `SubnetMovingPrice`, TAO per alpha.
+    pub moving_price: f64,
+    /// `RootProp`.
+    pub root_proportion: f64,
+}
+
+/// Reads the subnet's pool, supply, moving price and root proportion.
+pub fn market(st: &Overlay<'_>, netuid: NetUid) -> Market {
+    Market {
+        tao_reserve: SUBNET_TAO.get(st, &netuid),
+        alpha_reserve: SUBNET_ALPHA_IN.get(st, &netuid),
+        alpha_outstanding: SUBNET_ALPHA_OUT.get(st, &netuid),
+        moving_price: I96F32::from_bits(SUBNET_MOVING_PRICE.get(st, &netuid)).to_num::<f64>(),
+        root_proportion: U96F32::from_bits(ROOT_PROP.get(st, &netuid)).to_num::<f64>(),
+    }
 }
 
 /// The last epoch's per-uid outputs.
@@ -186,6 +260,15 @@ pub fn reveal_call(netuid: NetUid, uids: Vec<u16>, values: Vec<u16>, salt: Vec<u
 /// `burned_register` of `hotkey` (signed by its coldkey).
 pub fn register_call(netuid: NetUid, hotkey: AccountId) -> Call {
     Call::SubtensorModule(SubtensorCall::burned_register { netuid, hotkey })
+}
+
+/// `add_stake` of `tao` rao to `hotkey` on `netuid` (signed by the staking coldkey).
+pub fn add_stake_call(hotkey: AccountId, netuid: NetUid, tao: u64) -> Call {
+    Call::SubtensorModule(SubtensorCall::add_stake {
+        hotkey,
+        netuid,
+        amount_staked: tao,
+    })
 }
 
 /// `decrease_take` (signed by the hotkey's coldkey).

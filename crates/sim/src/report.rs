@@ -349,12 +349,52 @@ pub fn run_report(run: &RunOutput) -> String {
                 series_of("reward", &recs, |r| r.reward_nakamoto.map(|x| x as f64)),
             ],
         ));
+        let nominated: Vec<String> = recs
+            .first()
+            .map(|r| {
+                r.groups
+                    .iter()
+                    .filter(|g| g.nominators > 0)
+                    .map(|g| g.name.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !nominated.is_empty() {
+            let mut yields = Vec::new();
+            for n in &nominated {
+                yields.push(series_of(&format!("{n} nominators"), &recs, |r| {
+                    r.groups
+                        .iter()
+                        .find(|g| &g.name == n)
+                        .and_then(|g| g.nominator_yield)
+                }));
+                yields.push(series_of(&format!("{n} owners"), &recs, |r| {
+                    r.groups
+                        .iter()
+                        .find(|g| &g.name == n)
+                        .and_then(|g| g.owner_yield)
+                }));
+            }
+            body.push_str(&line_chart(
+                "Nominator and owner yield per epoch (the take)",
+                "epoch",
+                &yields,
+            ));
+        }
         body.push_str(&line_chart(
-            "Emission per epoch (alpha) and price",
+            "Emission per epoch: alpha, and TAO into the pool",
             "epoch",
             &[
-                series_of("emission", &recs, |r| Some(r.emission)),
-                series_of("price (TAO)", &recs, |r| Some(r.price)),
+                series_of("alpha", &recs, |r| Some(r.emission)),
+                series_of("TAO", &recs, |r| Some(r.tao_emission)),
+            ],
+        ));
+        body.push_str(&line_chart(
+            "Price (TAO per alpha)",
+            "epoch",
+            &[
+                series_of("spot", &recs, |r| Some(r.price)),
+                series_of("moving (EMA)", &recs, |r| Some(r.moving_price)),
             ],
         ));
         body.push_str("</div>");
@@ -368,6 +408,8 @@ pub fn run_report(run: &RunOutput) -> String {
              <tr><td>reward Gini</td><td>{}</td></tr>\
              <tr><td>independent emission share</td><td>{}</td></tr>\
              <tr><td>emission (alpha)</td><td>{:.3}</td></tr>\
+             <tr><td>TAO into the pool</td><td>{:.3}</td></tr>\
+             <tr><td>last price / moving price (TAO)</td><td>{} / {}</td></tr>\
              <tr><td>failed agent calls</td><td>{}</td></tr>",
             run.scenario.warmup_epochs,
             sum.epochs,
@@ -377,6 +419,9 @@ pub fn run_report(run: &RunOutput) -> String {
             num(sum.reward_gini),
             num(sum.independent_emission_share),
             sum.emission,
+            sum.tao_emission,
+            num(Some(sum.price)),
+            num(Some(sum.moving_price)),
             sum.failed_calls
         );
         for (g, v) in &sum.relative_dividend_rate {
@@ -386,6 +431,15 @@ pub fn run_report(run: &RunOutput) -> String {
                 escape(g),
                 num(*v),
                 num(sum.dividend_yield.get(g).copied().flatten())
+            );
+        }
+        for (g, v) in &sum.nominator_yield {
+            let _ = write!(
+                body,
+                "<tr><td>{} nominator / owner yield</td><td>{} / {}</td></tr>",
+                escape(g),
+                num(*v),
+                num(sum.owner_yield.get(g).copied().flatten())
             );
         }
         for (t, v) in &sum.team_relative_return {

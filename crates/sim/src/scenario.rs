@@ -70,6 +70,10 @@ pub struct ChainParams {
     /// Minimum stake weight to set weights and to count in the epoch, in TAO.
     #[serde(default)]
     pub stake_threshold: Option<f64>,
+    /// `TaoWeight` as a fraction: the weight of root stake against alpha stake (runtime
+    /// default 971 718 665 099 567 868 / 2^64 ≈ 0.0527).
+    #[serde(default)]
+    pub tao_weight: Option<f64>,
 }
 
 /// A scalar, or a distribution to draw one value per agent from.
@@ -184,6 +188,19 @@ pub struct SubnetSpec {
     /// `MaxRegistrationsPerBlock` (default 1).
     #[serde(default)]
     pub max_registrations_per_block: Option<u16>,
+    /// Spot price of alpha at genesis, TAO per alpha (default 1): the pool holds
+    /// `pool_alpha` alpha and `price · pool_alpha` TAO.
+    #[serde(default)]
+    pub price: Option<f64>,
+    /// Alpha in the pool at genesis (default: the subnet's genesis alpha stake, at least
+    /// 1 000 alpha), so that staking and selling move the price by realistic amounts.
+    #[serde(default)]
+    pub pool_alpha: Option<f64>,
+    /// `SubnetMovingPrice` at genesis, TAO per alpha (default: `price`, capped at 1 as the
+    /// EMA caps it; 0 is a fresh chain's value, under which the block emission is recycled
+    /// until the EMA has moved).
+    #[serde(default)]
+    pub moving_price: Option<f64>,
     /// Miner groups.
     #[serde(default)]
     pub miners: Vec<MinerGroup>,
@@ -274,14 +291,28 @@ pub enum CopySource {
     Weights,
 }
 
-/// Stake delegated to a validator by other coldkeys.
+/// Stake delegated to a validator by other coldkeys: each nominator is a funded coldkey
+/// that stakes TAO to the validator's hotkey with a real `add_stake` in block 1 (bought
+/// through the subnet's pool).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Nominators {
     /// Number of nominators per validator.
     pub count: u16,
-    /// Stake per nominator in TAO.
+    /// TAO each nominator stakes.
     pub stake: Dist,
+}
+
+/// How a validator's own stake is created.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StakeVia {
+    /// Alpha staked at genesis (no TAO changes hands; the price is untouched).
+    #[default]
+    Genesis,
+    /// The coldkey is funded with `stake` TAO and buys its alpha with `add_stake` in
+    /// block 1, through the pool.
+    AddStake,
 }
 
 /// A group of validators with one behaviour.
@@ -292,9 +323,17 @@ pub struct ValidatorGroup {
     pub name: String,
     /// Number of validators.
     pub count: u16,
-    /// Own stake per validator in TAO (alpha at genesis).
+    /// Own stake per validator: alpha at genesis, or TAO to stake in block 1 with
+    /// `stake_via = "add_stake"`.
     #[serde(default = "thousand")]
     pub stake: Dist,
+    /// How the own stake is created (default: genesis alpha).
+    #[serde(default)]
+    pub stake_via: StakeVia,
+    /// TAO each validator stakes on the root subnet (netuid 0) to its hotkey with a real
+    /// `add_stake` in block 1 (default none).
+    #[serde(default)]
+    pub root_stake: Option<Dist>,
     /// If set, the members' stakes are rescaled to sum to this many TAO.
     #[serde(default)]
     pub total_stake: Option<f64>,
@@ -316,10 +355,11 @@ pub struct ValidatorGroup {
     /// Cartel and owner: fraction of the weight put on the team's miners (default 1).
     #[serde(default)]
     pub self_weight: Option<f64>,
-    /// Delegate take as a fraction, set with the real `decrease_take` / `increase_take`.
+    /// Delegate take as a fraction, at most the runtime's `MaxDelegateTake` (11 796 / 65 535
+    /// ≈ 0.18, also every hotkey's default); set with the real `decrease_take`.
     #[serde(default)]
     pub take: Option<f64>,
-    /// Nominators (needs the staking calls; see docs/sim.md).
+    /// Nominators staking to each validator of the group.
     #[serde(default)]
     pub nominators: Option<Nominators>,
 }
@@ -391,6 +431,12 @@ pub struct Scenario {
 /// The subnet owner's team name.
 pub const OWNER_TEAM: &str = "owner";
 
+/// The runtime's default `MaxDelegateTake` (and every hotkey's default take).
+pub const MAX_DELEGATE_TAKE: u16 = 11_796;
+
+/// Most nominators per validator a scenario may ask for.
+pub const MAX_NOMINATORS: u16 = 1_000;
+
 fn fraction(path: &str, v: Option<f64>) -> Result<(), ScenarioError> {
     match v {
         Some(x) if !(0.0..=1.0).contains(&x) => Err(invalid(path, "must be in [0, 1]")),
@@ -430,6 +476,7 @@ impl Scenario {
             return Err(invalid("subnet", "at most 64 subnets"));
         }
         fraction("chain.owner_cut", self.chain.owner_cut)?;
+        fraction("chain.tao_weight", self.chain.tao_weight)?;
         if let Some(t) = self.chain.stake_threshold
             && !(t.is_finite() && t >= 0.0)
         {
@@ -559,6 +606,27 @@ impl SubnetSpec {
         {
             return Err(invalid(format!("{path}.burn"), "must be ≥ 0"));
         }
+        if let Some(p) = self.price
+            && !(p.is_finite() && p > 0.0 && p <= 1e6)
+        {
+            return Err(invalid(format!("{path}.price"), "must be in (0, 1e6] TAO"));
+        }
+        if let Some(a) = self.pool_alpha
+            && !(a.is_finite() && (1.0..=1e9).contains(&a))
+        {
+            return Err(invalid(
+                format!("{path}.pool_alpha"),
+                "must be in [1, 1e9] alpha",
+            ));
+        }
+        if let Some(m) = self.moving_price
+            && !(m.is_finite() && (0.0..=1.0).contains(&m))
+        {
+            return Err(invalid(
+                format!("{path}.moving_price"),
+                "must be in [0, 1] (the EMA caps the spot price at 1)",
+            ));
+        }
         let mut names = BTreeSet::new();
         let mut teams = BTreeSet::new();
         for (i, g) in self.miners.iter().enumerate() {
@@ -621,12 +689,25 @@ impl SubnetSpec {
                 }
                 _ => {}
             }
-            if g.nominators.is_some() {
+            if let Some(t) = g.take
+                && crate::probe::to_u16_fraction(t) > MAX_DELEGATE_TAKE
+            {
                 return Err(invalid(
-                    format!("{p}.nominators"),
-                    "nominators need the staking calls (add_stake), which the runtime does \
-                     not have yet (economics issue); see docs/sim.md",
+                    format!("{p}.take"),
+                    "at most 0.18 (the runtime's MaxDelegateTake, 11 796 / 65 535)",
                 ));
+            }
+            if let Some(r) = &g.root_stake {
+                r.check(&format!("{p}.root_stake"))?;
+            }
+            if let Some(n) = &g.nominators {
+                if n.count == 0 || n.count > MAX_NOMINATORS {
+                    return Err(invalid(
+                        format!("{p}.nominators.count"),
+                        format!("must be in 1..={MAX_NOMINATORS}"),
+                    ));
+                }
+                n.stake.check(&format!("{p}.nominators.stake"))?;
             }
         }
         let _ = teams;

@@ -1,18 +1,17 @@
 //! The simulator's committed-state store: the runtime's [`Backend`] contract, tuned for
 //! millions of small blocks.
 //!
-//! The runtime's `MemBackend` is one `BTreeMap`, so every read walks ~15 levels comparing
-//! long keys that share their item-name prefix; in a simulation that is most of the time
-//! between epochs. `SimState` answers point reads from a hash map and keeps a sorted key
-//! set beside it for prefix scans, which must come in key order. The hash map is never
-//! iterated, so nothing that reaches the runtime depends on its order: scans go through the
-//! sorted set. The hasher is a fixed multiplicative hash (FxHash), which is fine here because
-//! the keys are the simulator's own (no adversary to flood it).
+//! Like the runtime's `MemBackend`, `SimState` answers point reads from a hash map and keeps
+//! a sorted key set beside it for prefix scans, which must come in key order. It differs in
+//! two ways that matter at simulation speed: the hasher is a fixed multiplicative hash
+//! (FxHash, fine here because the keys are the simulator's own, with no adversary to flood
+//! it) instead of SipHash, and it keeps no Merkle tree (the simulator never computes a state
+//! root, see [`NodeSource`] below). The hash map is never iterated, so nothing that reaches
+//! the runtime depends on its order: scans go through the sorted set.
 
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use agora_runtime::state::merkle::{self, MemTree};
 use agora_runtime::state::{Backend, ChangeSet, MemBackend, Node, NodeKey, NodeSource};
 
 /// FxHash: rotate, xor, multiply per 8-byte word.
@@ -54,32 +53,26 @@ impl Hasher for FxHasher {
 
 type FastMap = HashMap<Box<[u8]>, Vec<u8>, BuildHasherDefault<FxHasher>>;
 
-/// A committed state with hashed point reads and ordered scans, and the Merkle tree of its
-/// entries (the runtime's `Backend` carries one; block roots are computed from it).
+/// A committed state with hashed point reads and ordered scans.
 #[derive(Default, Clone)]
 pub struct SimState {
     values: FastMap,
     keys: BTreeSet<Box<[u8]>>,
-    tree: MemTree,
 }
 
 impl SimState {
     /// The same entries as `mem`.
     pub fn from_mem(mem: &MemBackend) -> Self {
         let mut s = Self::default();
-        let all = ChangeSet(
-            mem.iter()
-                .map(|(k, v)| (k.to_vec(), Some(v.to_vec())))
-                .collect(),
-        );
-        s.apply(all);
+        for (k, v) in mem.iter() {
+            s.values.insert(k.into(), v.to_vec());
+            s.keys.insert(k.into());
+        }
         s
     }
 
     /// Applies a block's changes.
     pub fn apply(&mut self, changes: ChangeSet) {
-        let nodes = merkle::update(&self.tree, &changes).nodes;
-        self.tree.apply(nodes);
         for (key, value) in changes.0 {
             match value {
                 Some(v) => {
@@ -118,9 +111,13 @@ impl SimState {
     }
 }
 
+/// `SimState` keeps no Merkle tree: the simulator ends every block with
+/// `BlockBuilder::finish_unrooted`, which never reads a node, so maintaining one (hashing
+/// every changed path per block) would be pure cost. A rooted `finish` over this store
+/// would see an empty tree; [`crate::chain::SimChain`] never calls it.
 impl NodeSource for SimState {
-    fn node(&self, pos: &NodeKey) -> Option<Node> {
-        self.tree.node(pos)
+    fn node(&self, _pos: &NodeKey) -> Option<Node> {
+        None
     }
 }
 
@@ -130,8 +127,27 @@ impl Backend for SimState {
     }
 
     fn scan_prefix(&self, prefix: &[u8], visit: &mut dyn FnMut(&[u8], &[u8]) -> bool) {
-        let start: Box<[u8]> = prefix.into();
-        for k in self.keys.range(start..) {
+        self.scan_range(prefix, prefix, visit);
+    }
+
+    fn scan_prefix_from(
+        &self,
+        prefix: &[u8],
+        from: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) {
+        self.scan_range(prefix, from.max(prefix), visit);
+    }
+}
+
+impl SimState {
+    /// Visits the entries with keys `≥ start` that start with `prefix`, in key order.
+    fn scan_range(&self, prefix: &[u8], start: &[u8], visit: &mut dyn FnMut(&[u8], &[u8]) -> bool) {
+        use std::ops::Bound;
+        for k in self
+            .keys
+            .range::<[u8], _>((Bound::Included(start), Bound::Unbounded))
+        {
             if !k.starts_with(prefix) {
                 break;
             }
@@ -183,6 +199,19 @@ mod tests {
                 true
             });
             assert_eq!(a, b);
+            for from in [&b"item2\x000010"[..], b"item", b"item9", b"a", b"zz"] {
+                let mut a = Vec::new();
+                let mut b = Vec::new();
+                mem.scan_prefix_from(p, from, &mut |k, _| {
+                    a.push(k.to_vec());
+                    true
+                });
+                sim.scan_prefix_from(p, from, &mut |k, _| {
+                    b.push(k.to_vec());
+                    true
+                });
+                assert_eq!(a, b);
+            }
         }
         assert_eq!(sim.get(b"item1\x000001"), mem.get(b"item1\x000001"));
         assert!(sim.get(b"item1\x000001").is_some());

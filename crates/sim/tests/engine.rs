@@ -274,13 +274,3 @@ take = 0.1
     assert_eq!(csv.lines().count(), 1 + out.records.len());
     assert!(output::groups_csv(&out).lines().count() > out.records.len());
 }
-
-#[test]
-fn unsupported_features_are_refused_not_ignored() {
-    let err = Scenario::from_toml(&format!(
-        "{BASE}nominators = {{ count = 2, stake = 10.0 }}\n"
-    ))
-    .unwrap_err()
-    .to_string();
-    assert!(err.contains("nominators"), "{err}");
-}
