@@ -772,11 +772,21 @@ fn a_dev_node_runs_a_genesis_file() {
     assert_eq!(info["chainId"], "agora-local");
     let cli = Cli::new(node.rpc, "genesis");
     let subnets = cli.json(&["subnet", "list"]);
-    assert!(subnets.as_array().unwrap().iter().any(|s| s["netuid"] == 1), "{subnets}");
+    assert!(
+        subnets.as_array().unwrap().iter().any(|s| s["netuid"] == 1),
+        "{subnets}"
+    );
     let m = cli.json(&["metagraph", "show", "--netuid", "1"]);
     assert_eq!(m["n"], 3);
     let bad = Command::new(env!("CARGO_BIN_EXE_agora"))
-        .args(["node", "--dev", "--rpc-addr", "127.0.0.1:0", "--genesis", "/nonexistent.json"])
+        .args([
+            "node",
+            "--dev",
+            "--rpc-addr",
+            "127.0.0.1:0",
+            "--genesis",
+            "/nonexistent.json",
+        ])
         .output()
         .unwrap();
     assert_fails(&bad, 1, "cannot read /nonexistent.json");
