@@ -16,7 +16,8 @@
 //!   [`solve::Budget`]);
 //! * `durable`, `score_file`: crash-safe files;
 //! * `miner`, `validator`: the neurons' loop logic behind small traits (transport, chain);
-//! * `gateway`: the buyer HTTP service (axum).
+//! * `gateway`: the buyer HTTP service (axum);
+//! * `network`, `chain`: the SDK's axon, dendrite and chain client behind those traits.
 //!
 //! # Invariants
 //! * A verified cost is a pure function of problem and solution.
@@ -36,6 +37,7 @@
 #![forbid(unsafe_code)]
 
 pub mod bad;
+pub mod chain;
 pub mod durable;
 pub mod exact;
 pub mod gateway;

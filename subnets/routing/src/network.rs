@@ -2,10 +2,8 @@
 //! miner's axon, the validator's dendrite client, the gateway's dendrite pool and its
 //! `btauth/1` verifier.
 //!
-//! What is *not* here yet: the chain. The SDK has no chain client or metagraph so far, so
-//! the validator's [`crate::validator::Chain`] has no production implementation, and the
-//! gateway's pool takes its miners (uid, hotkey, axon, incentive) from a list rather than
-//! from the metagraph; both are one trait implementation away once the chain client lands.
+//! The chain side (metagraph, weights, the gateway's metagraph-backed pool) is
+//! [`crate::chain`]; [`DendritePool`] is also the gateway's pool over a fixed list of miners.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
