@@ -694,7 +694,7 @@ fn localnet(dir: &Path, blocks: u64, extra: &[&str]) -> Value {
 fn localnet_runs_to_block_400_with_emission_to_miners_and_validators_then_resumes() {
     let dir = std::env::temp_dir().join(format!("agora-localnet-e2e-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let v = localnet(&dir, 400, &[]);
+    let v = localnet(&dir, 400, &["--subnet", "echo"]);
     assert!(v["block"].as_u64().unwrap() >= 400, "{v}");
     assert!(v["first_block_ms"].as_u64().unwrap() < 30_000);
     let neurons = v["neurons"].as_array().unwrap();
@@ -733,7 +733,7 @@ fn localnet_runs_to_block_400_with_emission_to_miners_and_validators_then_resume
 
     // A second run resumes: same subnet, same neurons, the chain continues past block 400;
     // this time the validators commit and reveal their weights.
-    let w = localnet(&dir, 480, &["--commit-reveal"]);
+    let w = localnet(&dir, 480, &["--subnet", "echo", "--commit-reveal"]);
     assert_eq!(w["netuid"], netuid);
     assert!(w["block"].as_u64().unwrap() >= 480);
     assert_eq!(w["commit_reveal"], true);
@@ -790,4 +790,250 @@ fn a_dev_node_runs_a_genesis_file() {
         .output()
         .unwrap();
     assert_fails(&bad, 1, "cannot read /nonexistent.json");
+}
+
+/// A child process killed when the test ends, pass or fail.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Ranks with ties averaged (1-based).
+fn ranks(xs: &[f64]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..xs.len()).collect();
+    idx.sort_by(|&a, &b| xs[a].total_cmp(&xs[b]));
+    let mut r = vec![0.0; xs.len()];
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i;
+        while j + 1 < idx.len() && xs[idx[j + 1]] == xs[idx[i]] {
+            j += 1;
+        }
+        #[allow(clippy::cast_precision_loss, reason = "small counts")]
+        let avg = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &idx[i..=j] {
+            r[k] = avg;
+        }
+        i = j + 1;
+    }
+    r
+}
+
+/// Spearman's rank correlation (Pearson correlation of the tie-averaged ranks).
+fn spearman(a: &[f64], b: &[f64]) -> f64 {
+    let (ra, rb) = (ranks(a), ranks(b));
+    #[allow(clippy::cast_precision_loss, reason = "small counts")]
+    let n = a.len() as f64;
+    let (ma, mb) = (ra.iter().sum::<f64>() / n, rb.iter().sum::<f64>() / n);
+    let cov: f64 = ra.iter().zip(&rb).map(|(x, y)| (x - ma) * (y - mb)).sum();
+    let va: f64 = ra.iter().map(|x| (x - ma).powi(2)).sum();
+    let vb: f64 = rb.iter().map(|y| (y - mb).powi(2)).sum();
+    cov / (va * vb).sqrt()
+}
+
+#[test]
+fn spearman_of_ranks_with_ties() {
+    assert!((spearman(&[1.0, 2.0, 3.0], &[10.0, 20.0, 30.0]) - 1.0).abs() < 1e-12);
+    assert!((spearman(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]) + 1.0).abs() < 1e-12);
+    assert_eq!(ranks(&[5.0, 1.0, 5.0, 0.0]), vec![3.5, 2.0, 3.5, 1.0]);
+}
+
+/// One HTTP/1.1 request; the status and the body (`None` if nothing listens).
+fn try_http(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Option<(u16, String)> {
+    use std::io::Read as _;
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).ok()?;
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).ok()?;
+    let status = resp
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = resp
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_owned();
+    Some((status, body))
+}
+
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String) {
+    try_http(port, method, path, headers, body).expect("the server answers")
+}
+
+/// The default localnet runs the routing subnet: after enough epochs the miners' incentive
+/// follows the quality of their solvers (as the validators measured it by verification),
+/// the lazy and faulty miners earn almost nothing, and the routing gateway, run against the
+/// localnet's node, answers a buyer with a route that verifies.
+#[test]
+fn localnet_routing_pays_for_quality_and_its_gateway_serves_a_buyer() {
+    use agora_subnet_routing::generate::{Distribution, InstanceSpec, generate};
+    use agora_subnet_routing::problem::Kind;
+    use agora_subnet_routing::solution::{Solution, verify};
+
+    let dir = std::env::temp_dir().join(format!("agora-localnet-routing-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (rpc, gw) = (free_port(), free_port());
+    let errlog = dir.with_extension("stderr");
+    let localnet = Command::new(env!("CARGO_BIN_EXE_agora"))
+        .args([
+            "localnet",
+            "--block-time-ms",
+            "100",
+            "--tempo",
+            "20",
+            "--json",
+        ])
+        .args(["--port", &rpc.to_string(), "--blocks", "700", "--data-dir"])
+        .arg(&dir)
+        .env("AGORA_NODE_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&errlog).unwrap())
+        .spawn()
+        .unwrap();
+    let mut localnet = Killed(localnet);
+
+    // Once the miners serve (the state file lists their ports), a gateway joins the network.
+    let state = dir.join("localnet.json");
+    let netuid = wait_for(Duration::from_secs(120), || {
+        let s: Value = serde_json::from_str(&std::fs::read_to_string(&state).ok()?).ok()?;
+        (s["miner_ports"].as_object()?.len() == 6).then(|| s["netuid"].as_u64())?
+    });
+    let buyers = dir.join("buyers.json");
+    std::fs::write(
+        &buyers,
+        json!([{ "id": "acme",
+                 "key_blake2b": agora_subnet_routing::gateway::key_hash("acme-key"),
+                 "quota": { "requests": 100, "stops": 100_000 } }])
+        .to_string(),
+    )
+    .unwrap();
+    let gateway = Command::new(env!("CARGO_BIN_EXE_agora"))
+        .arg("--wallet-path")
+        .arg(dir.join("wallets"))
+        .args(["--endpoint", &format!("127.0.0.1:{rpc}")])
+        .args([
+            "subnet", "routing", "gateway", "--wallet", "owner", "--hotkey", "default",
+        ])
+        .args([
+            "--netuid",
+            &netuid.to_string(),
+            "--port",
+            &gw.to_string(),
+            "--fan-out",
+            "3",
+        ])
+        .arg("--buyers")
+        .arg(&buyers)
+        .arg("--data")
+        .arg(dir.join("gateway"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _gateway = Killed(gateway);
+    let problem = generate(
+        &InstanceSpec {
+            kind: Kind::Cvrp,
+            stops: 60,
+            distribution: Distribution::Clustered,
+        },
+        &[42; 32],
+    );
+    let body = json!({ "problem": problem, "time_limit_ms": 800 }).to_string();
+    let answer: Value = wait_for(Duration::from_secs(90), || {
+        let (status, text) =
+            try_http(gw, "POST", "/v1/solve", &[("X-Api-Key", "acme-key")], &body)?;
+        if status != 200 {
+            std::thread::sleep(Duration::from_secs(2));
+            return None;
+        }
+        Some(serde_json::from_str(&text).unwrap())
+    });
+    let solution: Solution = serde_json::from_value(answer["solution"].clone()).unwrap();
+    let verified = verify(&problem, &solution).expect("the gateway's route verifies");
+    assert_eq!(answer["cost"].as_u64(), Some(verified.cost), "{answer}");
+    // A wrong key is refused with a 401 and nothing is charged.
+    let (status, _) = http(gw, "POST", "/v1/solve", &[("X-Api-Key", "nope")], &body);
+    assert_eq!(status, 401);
+    let (status, usage) = http(gw, "GET", "/v1/usage", &[("X-Api-Key", "acme-key")], "");
+    assert_eq!(status, 200, "{usage}");
+
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut localnet.0.stdout.take().unwrap(), &mut out).unwrap();
+    let status = localnet.0.wait().unwrap();
+    assert!(
+        status.success(),
+        "localnet: {status}\n{}",
+        std::fs::read_to_string(&errlog).unwrap_or_default()
+    );
+    let v: Value = serde_json::from_slice(&out)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out)));
+    assert_eq!(v["subnet"], "routing", "{v}");
+    let miners: Vec<&Value> = v["neurons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["role"] == "miner")
+        .collect();
+    assert_eq!(miners.len(), 6, "{v}");
+    let incentive: Vec<f64> = miners
+        .iter()
+        .map(|n| n["incentive"].as_f64().unwrap())
+        .collect();
+    let quality: Vec<f64> = miners
+        .iter()
+        .map(|n| n["quality"].as_f64().unwrap())
+        .collect();
+    let rho = spearman(&incentive, &quality);
+    assert!(
+        rho >= 0.9,
+        "Spearman {rho}: incentive {incentive:?} quality {quality:?}\n{v}"
+    );
+    println!("Spearman {rho}: incentive {incentive:?} quality {quality:?}");
+    let total: f64 = incentive.iter().sum();
+    for n in &miners {
+        if n["strategy"] == "lazy" || n["strategy"] == "faulty" {
+            let share = n["incentive"].as_f64().unwrap() / total;
+            assert!(share < 0.01, "{} earns {share}: {v}", n["strategy"]);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(&errlog);
 }

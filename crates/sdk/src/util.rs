@@ -1,4 +1,4 @@
-//! Small helpers: wall-clock nanoseconds, random uuids, and a body that streams from a channel.
+//! Small helpers: wall-clock nanoseconds, OS random bytes and uuids, and a body that streams from a channel.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -15,6 +15,13 @@ pub fn now_ns() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
         .unwrap_or(0)
+}
+
+/// `N` bytes from the operating system's random source (secrets, salts).
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut b = [0u8; N];
+    OsRng.fill_bytes(&mut b);
+    b
 }
 
 /// A random (version 4) uuid in the canonical 8-4-4-4-12 lower-case form.

@@ -76,6 +76,9 @@ pub struct MinerConfig {
     pub margin_ms: u64,
     /// Largest problem accepted.
     pub max_stops: usize,
+    /// Most iterations the strong solver runs per request, besides the time limit (a
+    /// machine shared by many miners, as a localnet, caps it to leave CPU for the others).
+    pub iterations: u64,
 }
 
 impl Default for MinerConfig {
@@ -84,6 +87,7 @@ impl Default for MinerConfig {
             strategy: Strategy::Solver(Solver::Strong),
             margin_ms: 150,
             max_stops: MAX_STOPS,
+            iterations: u64::MAX,
         }
     }
 }
@@ -110,7 +114,11 @@ pub fn handle(
     let deadline = received + allowed;
     Ok(match config.strategy {
         Strategy::Solver(s) => {
-            Reply::Answer(solve(&request.problem, s, &Budget::until(deadline), seed))
+            let budget = Budget {
+                iterations: config.iterations,
+                deadline: Some(deadline),
+            };
+            Reply::Answer(solve(&request.problem, s, &budget, seed))
         }
         Strategy::Lazy => Reply::Answer(lazy(&request.problem)),
         Strategy::Faulty => match faulty(&request.problem, seed) {

@@ -194,6 +194,8 @@ pub struct RoundReport {
     pub rewards: Vec<(u16, u64)>,
     /// The validator's own baseline cost.
     pub baseline: u64,
+    /// The weight calls made on chain after the round ([`run_round`]), in order.
+    pub weights: Vec<WeightAction>,
 }
 
 /// What to do about weights now.
@@ -415,6 +417,7 @@ impl Validator {
             answers,
             rewards,
             baseline,
+            weights: Vec::new(),
         }
     }
 
@@ -511,8 +514,9 @@ impl Validator {
     }
 }
 
-/// The cost of `solver`'s solution (deterministic: no deadline).
-fn baseline_cost(problem: &crate::problem::Problem, solver: Solver) -> u64 {
+/// The cost of `solver`'s solution (deterministic: no deadline); `u64::MAX` if it is
+/// somehow invalid.
+pub fn baseline_cost(problem: &crate::problem::Problem, solver: Solver) -> u64 {
     let solution = solve(problem, solver, &Budget::iterations(0), 0);
     verify(problem, &solution).map_or(u64::MAX, |v| v.cost)
 }
@@ -533,7 +537,7 @@ pub async fn run_round<C: Chain, M: MinerClient>(
     let baseline = tokio::task::spawn_blocking(move || baseline_cost(&problem, solver))
         .await
         .unwrap_or(u64::MAX);
-    let report = v.score_round_against(&plan, &results, &neurons, baseline);
+    let mut report = v.score_round_against(&plan, &results, &neurons, baseline);
     v.finish_round()?;
     for _ in 0..2 {
         let schedule = chain.schedule().await?;
@@ -549,6 +553,7 @@ pub async fn run_round<C: Chain, M: MinerClient>(
             WeightAction::Reveal(c) => chain.reveal_weights(c).await?,
         }
         v.record(&action, &schedule)?;
+        report.weights.push(action);
     }
     Ok(report)
 }

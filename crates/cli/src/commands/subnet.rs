@@ -81,11 +81,8 @@ pub enum HyperparamsCmd {
 /// Runs `agora subnet …`.
 pub fn run(cmd: SubnetCmd, g: &Globals) -> anyhow::Result<()> {
     if let SubnetCmd::Routing(cmd) = cmd {
-        // The routing tools run their own runtimes (axon servers, the gateway).
-        let path = crate::sdk_cmds::WalletPath {
-            wallet_path: g.wallet_path.clone(),
-        };
-        return crate::routing_cmds::run(cmd, &path, &mut std::io::stdout().lock());
+        // The routing tools run their own runtimes (axon servers, the validator, the gateway).
+        return crate::routing_cmds::run(cmd, g, &mut std::io::stdout().lock());
     }
     block_on(async {
         match cmd {

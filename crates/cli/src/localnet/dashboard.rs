@@ -51,6 +51,10 @@ pub struct Row {
     pub validator_permit: bool,
     /// Block of the last weights update.
     pub last_update: u64,
+    /// What a miner runs (the subnet's label, e.g. its solver).
+    pub strategy: Option<String>,
+    /// A miner's mean measured quality in `[0, 1]` this run, if the subnet measures one.
+    pub quality: Option<f64>,
 }
 
 /// Everything shown.
@@ -131,6 +135,8 @@ pub fn view(
                 emission: m.emission[i],
                 validator_permit: m.validator_permit[i],
                 last_update: m.last_update[i],
+                strategy: None,
+                quality: None,
             })
         })
         .collect();
@@ -215,8 +221,10 @@ pub fn render(v: &View, log: &[String]) -> String {
         "emission",
         "vpermit",
         "weights",
+        "runs",
+        "quality",
     ])
-    .right(&[2, 4, 5, 6, 7, 8, 10]);
+    .right(&[2, 4, 5, 6, 7, 8, 10, 12]);
     for r in &v.neurons {
         t.row(vec![
             format!("{:?}", r.role).to_lowercase(),
@@ -234,6 +242,9 @@ pub fn render(v: &View, log: &[String]) -> String {
             } else {
                 String::new()
             },
+            r.strategy.clone().unwrap_or_default(),
+            r.quality
+                .map_or_else(String::new, |q| format!("{:.1}%", q * 100.0)),
         ]);
     }
     out.push_str(&t.render());

@@ -17,6 +17,7 @@
 
 pub mod dashboard;
 pub mod node;
+pub mod routing;
 pub mod setup;
 pub mod state;
 pub mod subnet;
@@ -50,11 +51,11 @@ pub struct LocalnetArgs {
     /// Validators to run.
     #[arg(long, default_value_t = 2)]
     pub validators: usize,
-    /// Miners to run.
-    #[arg(long, default_value_t = 3)]
-    pub miners: usize,
-    /// The subnet to run (built in: echo).
-    #[arg(long, default_value = "echo")]
+    /// Miners to run (default: 6 for routing, one per strategy; 3 for echo).
+    #[arg(long)]
+    pub miners: Option<usize>,
+    /// The subnet to run: routing (route optimisation, subnets/routing) or echo.
+    #[arg(long, default_value = "routing")]
     pub subnet: String,
     /// Data directory (chain, wallets, state); default ~/.agora/localnet.
     #[arg(long, value_name = "DIR")]
@@ -105,13 +106,16 @@ pub fn run(args: LocalnetArgs, g: &Globals) -> anyhow::Result<ExitCode> {
             ),
         );
     }
-    if args.tempo == 0 || args.validators == 0 || args.miners == 0 {
+    let miners = args
+        .miners
+        .unwrap_or_else(|| subnet::default_miners(&args.subnet));
+    if args.tempo == 0 || args.validators == 0 || miners == 0 {
         return fail(
             Exit::Usage,
             "--tempo, --validators and --miners must be at least 1",
         );
     }
-    if args.validators + args.miners > 200 {
+    if args.validators + miners > 200 {
         return fail(Exit::Usage, "at most 200 neurons (the subnet has 256 uids)");
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -268,7 +272,9 @@ impl Localnet {
         let roles = setup::wallets(
             &self.dir.join("wallets"),
             self.args.validators,
-            self.args.miners,
+            self.args
+                .miners
+                .unwrap_or_else(|| subnet::default_miners(&self.args.subnet)),
         )?;
         let plan = Plan {
             tempo: self.args.tempo,
@@ -309,6 +315,12 @@ impl Localnet {
         ));
 
         let names = names_of(&roles);
+        let labels: Vec<(AccountId, &'static str)> = roles
+            .miners
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| Some((m.hotkey.public(), subnet.miner_label(i)?)))
+            .collect();
         let start_stakes: Vec<(AccountId, u64)> = match chain.metagraph(netuid, 0, true).await? {
             Some(m) => m
                 .hotkeys
@@ -344,7 +356,8 @@ impl Localnet {
             started: self.started,
             endpoint: &endpoint.http,
             dir: &self.dir,
-            subnet: subnet.name(),
+            subnet: &*subnet,
+            labels: &labels,
         };
         let result = match self.args.blocks {
             Some(n) => self.headless(&show, &mut heads, n, &log).await,
@@ -504,7 +517,8 @@ struct Show<'a> {
     started: Instant,
     endpoint: &'a str,
     dir: &'a std::path::Path,
-    subnet: &'a str,
+    subnet: &'a dyn subnet::LocalSubnet,
+    labels: &'a [(AccountId, &'static str)],
 }
 
 impl Show<'_> {
@@ -515,7 +529,7 @@ impl Show<'_> {
             .await?
             .context("the subnet vanished")?;
         let price = self.chain.api::<CurrentAlphaPrice>((self.netuid,)).await?;
-        Ok(dashboard::view(
+        let mut v = dashboard::view(
             &m,
             head,
             price,
@@ -525,7 +539,17 @@ impl Show<'_> {
             self.started.elapsed(),
             self.endpoint,
             &self.dir.display().to_string(),
-            self.subnet,
-        ))
+            self.subnet.name(),
+        );
+        let quality = self.subnet.quality();
+        for r in &mut v.neurons {
+            r.strategy = self
+                .labels
+                .iter()
+                .find(|(h, _)| h.to_string() == r.hotkey)
+                .map(|(_, l)| (*l).to_owned());
+            r.quality = quality.iter().find(|(u, _)| *u == r.uid).map(|(_, q)| *q);
+        }
+        Ok(v)
     }
 }

@@ -1,5 +1,5 @@
-//! The subnet a localnet runs, behind [`LocalSubnet`], so another subnet (the routing subnet)
-//! can take the built-in echo subnet's place without touching the orchestration.
+//! The subnet a localnet runs, behind [`LocalSubnet`]: the routing subnet (the default,
+//! [`super::routing`]) or the built-in echo subnet, with the same orchestration.
 //!
 //! A subnet supplies two things: how miner `i` serves (an axon), and one validation round
 //! (query the miners, score each in `[0, 1]`). Localnet does the rest: keys, registration,
@@ -34,6 +34,17 @@ pub trait LocalSubnet: Send + Sync + 'static {
         listener: TcpListener,
     ) -> std::io::Result<AxonHandle>;
 
+    /// What miner `index` runs, for the dashboard and the summary (e.g. its solver).
+    fn miner_label(&self, _index: usize) -> Option<&'static str> {
+        None
+    }
+
+    /// Each uid's mean measured quality in `[0, 1]` over the rounds of this run, if the
+    /// subnet measures one beyond its scores (the summary shows it next to incentive).
+    fn quality(&self) -> Vec<(u16, f64)> {
+        Vec::new()
+    }
+
     /// One validation round over `miners` (uid and axon); a score in `[0, 1]` per uid that
     /// answered or failed (uids left out keep their score).
     fn round<'a>(
@@ -47,13 +58,22 @@ pub trait LocalSubnet: Send + Sync + 'static {
 /// The subnets localnet knows, by name.
 pub fn by_name(name: &str) -> Option<Box<dyn LocalSubnet>> {
     match name {
+        "routing" => Some(Box::new(super::routing::Routing::default())),
         "echo" => Some(Box::new(Echo)),
         _ => None,
     }
 }
 
-/// Names accepted by [`by_name`].
-pub const NAMES: &[&str] = &["echo"];
+/// Names accepted by [`by_name`] (the first is the default).
+pub const NAMES: &[&str] = &["routing", "echo"];
+
+/// How many miners a subnet runs unless `--miners` says: one per strategy for routing.
+pub fn default_miners(name: &str) -> usize {
+    match name {
+        "routing" => super::routing::MIX.len(),
+        _ => 3,
+    }
+}
 
 /// The echo synapse: the validator sends `text`, the miner returns it in `echo`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
