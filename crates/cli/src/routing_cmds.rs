@@ -407,13 +407,15 @@ fn validator(args: ValidatorArgs, g: &Globals, out: &mut dyn std::io::Write) -> 
         };
         let mut v = Validator::open(config, &state, agora_sdk::util::random_bytes())
             .with_context(|| format!("state file {}", state.display()))?;
-        writeln!(
-            out,
-            "validating subnet {} as uid {uid} ({me}); state in {}",
-            args.netuid,
-            state.display()
-        )?;
-        out.flush()?;
+        if !g.json {
+            writeln!(
+                out,
+                "validating subnet {} as uid {uid} ({me}); state in {}",
+                args.netuid,
+                state.display()
+            )?;
+            out.flush()?;
+        }
         let on_chain = SdkChain::new(Arc::clone(&chain), args.netuid, key.clone());
         let miners = DendriteMiners {
             dendrite: Dendrite::new(key),
@@ -431,6 +433,11 @@ fn validator(args: ValidatorArgs, g: &Globals, out: &mut dyn std::io::Write) -> 
                         Ok(report) => writeln!(out, "{}", round_line(&report))?,
                         // A failed round (node unreachable, a rejected weight call) is
                         // reported and the loop goes on: the state file is saved either way.
+                        Err(e) if g.json => writeln!(
+                            out,
+                            "{}",
+                            serde_json::json!({ "round": v.state().round, "error": e.to_string() })
+                        )?,
                         Err(e) => writeln!(out, "round {}: {e}", v.state().round)?,
                     }
                     out.flush()?;

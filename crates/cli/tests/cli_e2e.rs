@@ -995,6 +995,66 @@ fn localnet_routing_pays_for_quality_and_its_gateway_serves_a_buyer() {
     let (status, usage) = http(gw, "GET", "/v1/usage", &[("X-Api-Key", "acme-key")], "");
     assert_eq!(status, 200, "{usage}");
 
+    // `agora subnet routing validator` on the same network (the owner's hotkey, which holds
+    // a permit on this small subnet): rounds over every serving miner, routes verified, and
+    // weights set on chain; its state file keeps the rounds.
+    let vstate = dir.join("owner-routing.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_agora"))
+        .arg("--wallet-path")
+        .arg(dir.join("wallets"))
+        .args(["--endpoint", &format!("127.0.0.1:{rpc}"), "--json"])
+        .args([
+            "subnet",
+            "routing",
+            "validator",
+            "--wallet",
+            "owner",
+            "--hotkey",
+            "default",
+        ])
+        .args([
+            "--netuid",
+            &netuid.to_string(),
+            "--rounds",
+            "3",
+            "--pause-ms",
+            "300",
+        ])
+        .args(["--time-limit-ms", "800", "--max-stops", "80", "--state"])
+        .arg(&vstate)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rounds: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rounds.len(), 3, "{text}");
+    for r in &rounds {
+        assert!(r.get("error").is_none(), "{text}");
+        let answers = r["answers"].as_array().unwrap();
+        assert_eq!(answers.len(), 6, "{text}");
+        assert!(
+            answers.iter().filter(|a| a["answer"] == "valid").count() >= 4,
+            "{text}"
+        );
+    }
+    // Weights go out as soon as the chain's rate limit allows (commit-reveal is off).
+    assert!(
+        rounds.iter().any(|r| r["weights"] == json!(["set"])),
+        "{text}"
+    );
+    let file = std::fs::read_to_string(&vstate).unwrap();
+    let (_header, body) = file.split_once('\n').unwrap();
+    let saved: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(saved["round"], 3, "{saved}");
+
     let mut out = Vec::new();
     std::io::Read::read_to_end(&mut localnet.0.stdout.take().unwrap(), &mut out).unwrap();
     let status = localnet.0.wait().unwrap();
